@@ -1,0 +1,70 @@
+package io.alerthistory.config;
+
+import io.alerthistory.refresh.RefreshSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The service's settings, read once from environment variables at start-up.
+ *
+ * @param httpHost address the HTTP server binds to
+ * @param httpPort port of the HTTP server; 0 picks a free port
+ * @param targetSource where targets come from: {@code directory} or {@code kubernetes}
+ * @param targetsDir directory of target documents and Secret manifests (directory source)
+ * @param targetNamespaces namespaces watched for target Secrets; empty means the pod's own
+ * @param targetLabelSelector label selector that marks a Secret as a target
+ * @param refresh the {@code TARGET_REFRESH_*} settings
+ * @param maxBodyBytes largest accepted webhook body
+ * @param shutdownTimeout how long in-flight deliveries may take to finish on shutdown
+ * @param deliveryMaxAttempts attempts per delivery before it is given up
+ * @param logFormat {@code json} or {@code text}
+ * @param logLevel root log level
+ */
+public record Config(
+    String httpHost,
+    int httpPort,
+    String targetSource,
+    Path targetsDir,
+    java.util.List<String> targetNamespaces,
+    String targetLabelSelector,
+    RefreshSettings refresh,
+    long maxBodyBytes,
+    Duration shutdownTimeout,
+    int deliveryMaxAttempts,
+    String logFormat,
+    String logLevel) {
+
+  /**
+   * Reads the configuration, failing with a {@link ConfigException} naming the first bad variable.
+   */
+  public static Config from(Map<String, String> environment) {
+    Env env = new Env(environment);
+    String source = env.oneOf("TARGET_SOURCE", "directory", Set.of("directory", "kubernetes"));
+    RefreshSettings defaults = RefreshSettings.defaults();
+    Duration min = Duration.ofMillis(1);
+    return new Config(
+        env.string("HTTP_HOST", "0.0.0.0"),
+        env.integer("HTTP_PORT", 8080, 0, 65535),
+        source,
+        source.equals("directory")
+            ? env.directory("TARGETS_DIR", "./targets")
+            : Path.of(env.string("TARGETS_DIR", "./targets")),
+        env.list("TARGET_NAMESPACES"),
+        env.labelSelector("TARGET_LABEL_SELECTOR", "publishing-target=true"),
+        new RefreshSettings(
+            env.duration("TARGET_REFRESH_INTERVAL", defaults.interval(), Duration.ofSeconds(1)),
+            env.duration("TARGET_REFRESH_WARMUP", defaults.warmup(), Duration.ZERO),
+            env.integer("TARGET_REFRESH_MAX_RETRIES", defaults.maxRetries(), 0, 100),
+            env.duration("TARGET_REFRESH_BASE_BACKOFF", defaults.baseBackoff(), min),
+            env.duration("TARGET_REFRESH_MAX_BACKOFF", defaults.maxBackoff(), min),
+            env.duration("TARGET_REFRESH_RATE_LIMIT", defaults.rateLimit(), Duration.ZERO),
+            env.duration("TARGET_REFRESH_TIMEOUT", defaults.timeout(), min)),
+        env.bytes("MAX_BODY_BYTES", 4L * 1024 * 1024),
+        env.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO),
+        env.integer("DELIVERY_MAX_ATTEMPTS", 8, 1, 100),
+        env.oneOf("LOG_FORMAT", "json", Set.of("json", "text")),
+        env.oneOf("LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")));
+  }
+}

@@ -1,0 +1,23 @@
+package io.alerthistory.delivery;
+
+import java.time.Duration;
+
+/** What one attempt to send a delivery came to. */
+public sealed interface AttemptOutcome
+    permits AttemptOutcome.Delivered, AttemptOutcome.Retry, AttemptOutcome.DeadLetter {
+
+  /** The target took it. */
+  record Delivered(int status) implements AttemptOutcome {}
+
+  /**
+   * A transient failure: try again later.
+   *
+   * @param status the HTTP status, or 0 when no response came
+   * @param retryAfter the wait the target asked for, or null
+   */
+  record Retry(FailureReason reason, int status, Duration retryAfter, String detail)
+      implements AttemptOutcome {}
+
+  /** A permanent failure: retrying cannot help. */
+  record DeadLetter(FailureReason reason, int status, String detail) implements AttemptOutcome {}
+}
