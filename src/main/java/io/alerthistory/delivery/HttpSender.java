@@ -4,12 +4,15 @@ import io.alerthistory.target.Redaction;
 import io.alerthistory.target.Target;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
@@ -32,14 +35,33 @@ public final class HttpSender implements Sender {
             .build();
   }
 
+  /** URL credentials become a Basic {@code Authorization} header; explicit headers win. */
+  private static URI withoutUserInfo(URI url) {
+    if (url.getRawUserInfo() == null) {
+      return url;
+    }
+    try {
+      return new URI(
+          url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), url.getQuery(), null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("target URL cannot be rebuilt", e);
+    }
+  }
+
   @Override
   public AttemptOutcome send(Target target, byte[] body) {
     HttpRequest.Builder req =
-        HttpRequest.newBuilder(target.url())
+        HttpRequest.newBuilder(withoutUserInfo(target.url()))
             .timeout(target.timeout())
             .header("Content-Type", "application/json")
             .header("User-Agent", "alert-history")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    String userInfo = target.url().getUserInfo();
+    if (userInfo != null) {
+      req.setHeader(
+          "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+    }
     for (Map.Entry<String, String> h : target.headers().entrySet()) {
       req.setHeader(h.getKey(), h.getValue());
     }
