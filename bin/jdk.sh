@@ -1,5 +1,5 @@
 # Sourced by bin/run and bin/test: selects a JDK 21 or newer into JAVA_HOME.
-# Order: $JAVA_HOME, the `java` on PATH, then every JDK under /usr/lib/jvm (newest first).
+# Order: $JAVA_HOME, the `java` on PATH, then every JDK under ${JVM_DIR:-/usr/lib/jvm} (newest first).
 
 java_major() {
   "$1/bin/java" -XshowSettings:properties -version 2>&1 |
@@ -13,7 +13,7 @@ select_jdk() {
     home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
     candidates+=("$home")
   fi
-  for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+  for home in $(ls -d "${JVM_DIR:-/usr/lib/jvm}"/*/ 2>/dev/null | sort -rV); do
     candidates+=("${home%/}")
   done
   for home in "${candidates[@]}"; do
