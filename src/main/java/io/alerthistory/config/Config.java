@@ -16,6 +16,7 @@ import java.util.Set;
  * @param targetNamespaces namespaces watched for target Secrets; empty means the pod's own
  * @param targetLabelSelector label selector that marks a Secret as a target
  * @param refresh the {@code TARGET_REFRESH_*} settings
+ * @param adminToken bearer token admin endpoints require, or null when they are open
  * @param maxBodyBytes largest accepted webhook body
  * @param shutdownTimeout how long in-flight deliveries may take to finish on shutdown
  * @param deliveryMaxAttempts attempts per delivery before it is given up
@@ -30,6 +31,7 @@ public record Config(
     java.util.List<String> targetNamespaces,
     String targetLabelSelector,
     RefreshSettings refresh,
+    String adminToken,
     long maxBodyBytes,
     Duration shutdownTimeout,
     int deliveryMaxAttempts,
@@ -61,6 +63,7 @@ public record Config(
             env.duration("TARGET_REFRESH_MAX_BACKOFF", defaults.maxBackoff(), min),
             env.duration("TARGET_REFRESH_RATE_LIMIT", defaults.rateLimit(), Duration.ZERO),
             env.duration("TARGET_REFRESH_TIMEOUT", defaults.timeout(), min)),
+        env.optional("ADMIN_TOKEN"),
         env.bytes("MAX_BODY_BYTES", 4L * 1024 * 1024),
         env.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO),
         env.integer("DELIVERY_MAX_ATTEMPTS", 8, 1, 100),
