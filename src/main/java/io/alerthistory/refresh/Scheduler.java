@@ -1,0 +1,26 @@
+package io.alerthistory.refresh;
+
+import java.time.Duration;
+
+/**
+ * Runs tasks after a delay. The refresh manager waits only through this, so tests drive time with a
+ * manual implementation instead of sleeping.
+ */
+public interface Scheduler {
+
+  /** A scheduled task that has not run yet can be cancelled; cancelling later does nothing. */
+  @FunctionalInterface
+  interface Cancellable {
+    void cancel();
+  }
+
+  /** Runs {@code task} once, {@code delay} from now, on a thread of the scheduler's choosing. */
+  Cancellable schedule(Duration delay, Runnable task);
+
+  /**
+   * Drops pending tasks, interrupts running ones and waits for them to end.
+   *
+   * @return whether every thread of the scheduler ended within {@code timeout}
+   */
+  boolean shutdown(Duration timeout);
+}
