@@ -10,12 +10,12 @@ import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.http.HttpServer;
 import io.alerthistory.ingest.IngestService;
+import io.alerthistory.refresh.RefreshManager;
+import io.alerthistory.refresh.VirtualThreadScheduler;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
-import io.alerthistory.target.TargetSnapshot;
 import io.alerthistory.target.source.DirectoryTargetSource;
 import io.alerthistory.target.source.TargetSource;
-import io.alerthistory.target.source.TargetSourceException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +34,10 @@ public final class App {
   private final Config config;
   private final Logger log = LoggerFactory.getLogger(App.class);
   private final DirectDispatcher dispatcher;
+  private final RefreshManager refresh;
   private final HttpServer http;
 
-  private App(Config config, Clock clock) throws TargetSourceException {
+  private App(Config config, Clock clock) throws InterruptedException {
     this.config = config;
     PrometheusRegistry metrics = new PrometheusRegistry();
     Formatters formatters = Formatters.standard();
@@ -55,19 +56,51 @@ public final class App {
             config.deliveryMaxAttempts(),
             MAX_IN_FLIGHT);
     IngestService ingest = new IngestService(dispatcher, metrics, config.maxBodyBytes());
-    http = new HttpServer(config.httpHost(), config.httpPort(), ingest, registry, metrics).start();
-
-    TargetSource source = new DirectoryTargetSource(config.targetsDir());
-    TargetParser parser = new TargetParser(formatters.available());
-    registry.replace(TargetSnapshot.build(source.list(), parser, clock.instant()));
-    log.atInfo()
-        .addKeyValue("port", http.port())
-        .addKeyValue("targets_dir", config.targetsDir().toString())
-        .log("alert-history ready");
+    refresh =
+        new RefreshManager(
+            targetSource(config),
+            new TargetParser(formatters.available()),
+            registry,
+            config.refresh(),
+            clock,
+            new VirtualThreadScheduler("refresh"),
+            metrics);
+    http =
+        new HttpServer(
+                config.httpHost(),
+                config.httpPort(),
+                ingest,
+                registry,
+                refresh,
+                metrics,
+                config.adminToken())
+            .start();
+    refresh.start();
+    if (refresh.awaitFirstLoad(config.refresh().timeout())) {
+      log.atInfo()
+          .addKeyValue("port", http.port())
+          .addKeyValue("source", config.targetSource())
+          .log("alert-history ready");
+    } else {
+      log.atError()
+          .addKeyValue("port", http.port())
+          .addKeyValue("error", refresh.status().error())
+          .log("targets could not be loaded yet; not ready, retrying in the background");
+    }
   }
 
-  /** Starts the service with the given configuration; it is ready when this returns. */
-  public static App start(Config config, Clock clock) throws TargetSourceException {
+  private static TargetSource targetSource(Config config) {
+    return switch (config.targetSource()) {
+      case "directory" -> new DirectoryTargetSource(config.targetsDir());
+      default -> throw new IllegalStateException("unknown target source " + config.targetSource());
+    };
+  }
+
+  /**
+   * Starts the service. It is ready when this returns, unless the first target load failed; then it
+   * answers 503 on {@code /readyz} and keeps retrying.
+   */
+  public static App start(Config config, Clock clock) throws InterruptedException {
     return new App(config, clock);
   }
 
@@ -79,6 +112,7 @@ public final class App {
   public void stop() {
     log.info("shutting down");
     http.stop();
+    refresh.stop(Duration.ofSeconds(5));
     dispatcher.shutdown(config.shutdownTimeout());
     log.info("stopped");
   }
@@ -97,14 +131,7 @@ public final class App {
     CountDownLatch signalled = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> signalled.countDown());
     Signal.handle(new Signal("INT"), s -> signalled.countDown());
-    App app;
-    try {
-      app = start(config, Clock.systemUTC());
-    } catch (TargetSourceException e) {
-      LoggerFactory.getLogger(App.class).error("cannot load targets: {}", e.getMessage());
-      System.exit(1);
-      return;
-    }
+    App app = start(config, Clock.systemUTC());
     signalled.await();
     app.stop();
     System.exit(0);

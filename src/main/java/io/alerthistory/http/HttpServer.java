@@ -1,6 +1,7 @@
 package io.alerthistory.http;
 
 import io.alerthistory.ingest.IngestService;
+import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.target.TargetRegistry;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -19,7 +20,10 @@ public final class HttpServer {
       int port,
       IngestService ingest,
       TargetRegistry registry,
-      PrometheusRegistry metrics) {
+      RefreshManager refresh,
+      PrometheusRegistry metrics,
+      String adminToken) {
+    AdminAuth auth = new AdminAuth(adminToken);
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new RequestIds())
@@ -27,6 +31,7 @@ public final class HttpServer {
             .register(new MetricsRoutes(metrics))
             .register(new WebhookRoutes(ingest))
             .register(new TargetRoutes(registry))
+            .register(new RefreshRoutes(refresh, auth))
             .error(
                 Throwable.class,
                 (req, res, t) -> {
