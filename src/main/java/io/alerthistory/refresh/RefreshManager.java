@@ -542,7 +542,7 @@ public final class RefreshManager {
     ErrorType type = e.type();
     String message = scrub(e.getMessage());
     int failures = state.get().consecutiveFailures + 1;
-    metrics.failed(took, type);
+    metrics.failed(took, type, failures);
     Duration delay;
     Trigger next;
     if (type.isTransient() && retryAttempt < settings.maxRetries()) {

@@ -24,6 +24,7 @@ final class RefreshMetrics {
   private final Counter errors;
   private final Gauge lastSuccess;
   private final Gauge inProgress;
+  private final Gauge consecutiveFailures;
   private final Gauge targets;
   private final Gauge invalid;
 
@@ -59,6 +60,11 @@ final class RefreshMetrics {
             .name("alert_history_publishing_refresh_in_progress")
             .help("1 while a full refresh of the target list runs, else 0.")
             .register(registry);
+    consecutiveFailures =
+        Gauge.builder()
+            .name("alert_history_publishing_refresh_consecutive_failures")
+            .help("Failed full refreshes since the last success.")
+            .register(registry);
     targets =
         Gauge.builder()
             .name("alert_history_publishing_targets")
@@ -93,9 +99,11 @@ final class RefreshMetrics {
     refreshes.labelValues(SUCCESS).inc();
     duration.labelValues(SUCCESS).observe(seconds(took));
     lastSuccess.set(at.toEpochMilli() / 1000.0);
+    consecutiveFailures.set(0);
   }
 
-  void failed(Duration took, ErrorType type) {
+  void failed(Duration took, ErrorType type, int failuresInARow) {
+    consecutiveFailures.set(failuresInARow);
     inProgress.set(0);
     refreshes.labelValues(FAILED).inc();
     duration.labelValues(FAILED).observe(seconds(took));

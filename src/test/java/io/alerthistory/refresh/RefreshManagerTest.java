@@ -106,6 +106,8 @@ class RefreshManagerTest {
     assertThat(m.status().consecutiveFailures()).isEqualTo(3);
     scheduler.advance(Duration.ofMinutes(2));
     assertThat(m.status().consecutiveFailures()).isEqualTo(4);
+    assertThat(Probes.sample(metrics, "alert_history_publishing_refresh_consecutive_failures"))
+        .isEqualTo(4.0);
     assertThat(registry.isLoaded()).isFalse();
     scheduler.advance(Duration.ofMinutes(4));
 
@@ -118,6 +120,8 @@ class RefreshManagerTest {
     assertThat(s.nextRefresh()).isEqualTo(at("12M30S"));
     assertThat(registry.current().targets()).containsOnlyKeys("a");
     assertThat(errors(ErrorType.SERVER)).isEqualTo(4.0);
+    assertThat(Probes.sample(metrics, "alert_history_publishing_refresh_consecutive_failures"))
+        .isZero();
     assertThat(Probes.sample(metrics, "alert_history_publishing_refresh_total{status=\"failed\"}"))
         .isEqualTo(4.0);
     assertThat(Probes.sample(metrics, "alert_history_publishing_refresh_total{status=\"success\"}"))
