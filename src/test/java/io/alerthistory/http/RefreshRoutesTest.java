@@ -172,24 +172,14 @@ class RefreshRoutesTest {
   }
 
   @Test
-  void statusHasEveryDocumentedField() throws Exception {
+  void statusIsServedWithTheRecordsFieldNames() throws Exception {
+    // RefreshManagerTest pins the field list; here the HTTP answer must carry all of them.
     JsonNode status = JSON.readTree(get("/api/v2/publishing/targets/status").body());
+    JsonNode record = JSON.valueToTree(refresh.status());
     assertThat(status.fieldNames())
         .toIterable()
-        .containsExactlyInAnyOrder(
-            "status",
-            "last_refresh",
-            "next_refresh",
-            "refresh_duration_ms",
-            "targets_discovered",
-            "targets_valid",
-            "targets_invalid",
-            "consecutive_failures",
-            "error",
-            "source",
-            "watching",
-            "last_change_at",
-            "snapshot_age_seconds");
+        .containsExactlyInAnyOrderElementsOf(record::fieldNames);
+    assertThat(status.size()).isEqualTo(13);
     assertThat(status.get("status").asText()).isEqualTo("success");
     assertThat(status.get("source").asText()).isEqualTo("held");
   }
