@@ -16,6 +16,7 @@ import io.alerthistory.target.InvalidTarget;
 import io.alerthistory.target.SourceEntry;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetSnapshot;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -242,6 +243,25 @@ class KubernetesTargetSourceTest {
     assertThat(KubernetesTargetSource.defaultNamespace(file)).isEqualTo("default");
     assertThat(KubernetesTargetSource.namespacesOrDefault(List.of("x", "y")))
         .containsExactly("x", "y");
+  }
+
+  @Test
+  void connectBuildsItsOwnClientFromTheEnvironment() throws Exception {
+    cluster.create(target("team-a", "hook", webhook("hook", "https://h.example.test/")));
+    Map<String, String> props =
+        Map.of(
+            "kubernetes.master", cluster.server().url("/"),
+            "kubernetes.auth.tryKubeConfig", "false",
+            "kubernetes.auth.tryServiceAccount", "false");
+    props.forEach(System::setProperty);
+    try (KubernetesClient client = KubernetesTargetSource.newClient();
+        KubernetesTargetSource own =
+            KubernetesTargetSource.connect(List.of("team-a"), SELECTOR, Duration.ZERO)) {
+      assertThat(client.getConfiguration().getRequestRetryBackoffLimit()).isEqualTo(3);
+      assertThat(own.list()).extracting(SourceEntry::origin).containsExactly("team-a/hook");
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+    }
   }
 
   private static String reasons(TargetSnapshot snapshot, String origin) {
