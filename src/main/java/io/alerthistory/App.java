@@ -15,6 +15,7 @@ import io.alerthistory.refresh.VirtualThreadScheduler;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.source.DirectoryTargetSource;
+import io.alerthistory.target.source.KubernetesTargetSource;
 import io.alerthistory.target.source.TargetSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -30,6 +31,9 @@ import sun.misc.Signal;
 public final class App {
   /** Deliveries in flight at once before the webhook answers 503. */
   private static final int MAX_IN_FLIGHT = 10_000;
+
+  /** Secret events are debounced this long so a burst of changes is applied once. */
+  private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
 
   private final Config config;
   private final Logger log = LoggerFactory.getLogger(App.class);
@@ -92,6 +96,11 @@ public final class App {
   private static TargetSource targetSource(Config config) {
     return switch (config.targetSource()) {
       case "directory" -> new DirectoryTargetSource(config.targetsDir());
+      case "kubernetes" ->
+          KubernetesTargetSource.connect(
+              KubernetesTargetSource.namespacesOrDefault(config.targetNamespaces()),
+              config.targetLabelSelector(),
+              WATCH_DEBOUNCE);
       default -> throw new IllegalStateException("unknown target source " + config.targetSource());
     };
   }
