@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.alerthistory.testing.LogCapture;
 import io.alerthistory.testing.Resources;
 import io.alerthistory.testing.RunningApp;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ class LiveTargetChangesTest {
     sink.stubFor(post(urlPathEqualTo("/a")).willReturn(aResponse().withStatus(200)));
     sink.stubFor(post(urlPathEqualTo("/b")).willReturn(aResponse().withStatus(200)));
     Files.writeString(targets.resolve("log.yaml"), "type: log\n");
-    try (RunningApp app = RunningApp.start(targets, Map.of())) {
+    try (LogCapture logs = new LogCapture();
+        RunningApp app = RunningApp.start(targets, Map.of())) {
       String firing = Resources.repoFile("examples/alerts/firing.json");
       Path hook = targets.resolve("hook.json");
 
@@ -57,6 +59,10 @@ class LiveTargetChangesTest {
 
       Files.delete(hook);
       await().atMost(Duration.ofSeconds(2)).until(() -> !names(app).contains("hook"));
+      assertThat(logs.text())
+          .contains("targets loaded added=[hook] changed=[] removed=[]")
+          .contains("targets loaded added=[] changed=[hook] removed=[]")
+          .contains("targets loaded added=[] changed=[] removed=[hook]");
       assertThat(JSON.readTree(app.postJson("/webhook", firing).body()).get("deliveries").asInt())
           .isEqualTo(1);
       assertThat(
