@@ -1,33 +1,7 @@
 # Sourced by the bench/*.sh scripts. Small helpers only; no dependency on bin/.
 
-# Major version of the JDK at $1, or empty when it is not a JDK.
-java_major() {
-  local v
-  [ -x "$1/bin/java" ] || return 0
-  if [ -f "$1/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9.]*\).*/\1/p' "$1/release")
-  else
-    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
-      awk -F'= ' '/java.specification.version/ {print $2; exit}')
-  fi
-  # "1.8.0" style versions are < 21 anyway; the first field is enough.
-  echo "${v%%.*}"
-}
-
-# Exports JAVA_HOME: $JAVA_HOME when it is 21+, else the first 21+ JDK under /usr/lib/jvm.
-select_jdk() {
-  local home major
-  for home in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/*; do
-    major=$(java_major "$home")
-    if [ -n "$major" ] && [ "$major" -ge 21 ] 2>/dev/null && [ -x "$home/bin/javac" ]; then
-      export JAVA_HOME="$home"
-      export PATH="$JAVA_HOME/bin:$PATH"
-      return 0
-    fi
-  done
-  echo "bench: no JDK 21+ found (JAVA_HOME or /usr/lib/jvm/*)" >&2
-  exit 1
-}
+# JDK selection is shared with bin/run and bin/test.
+. "$(dirname "${BASH_SOURCE[0]}")/../bin/jdk.sh"
 
 # A loopback port nobody listens on right now (racy, but good enough for a local run).
 free_port() {

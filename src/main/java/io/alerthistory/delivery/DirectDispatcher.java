@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -87,8 +86,7 @@ public final class DirectDispatcher implements Dispatcher {
       List<Alert> matching =
           notification.alerts().stream().filter(a -> t.accepts(a.labels())).toList();
       if (!matching.isEmpty()) {
-        deliveries.add(
-            new Delivery(UUID.randomUUID().toString(), t, notification, matching, receivedAt));
+        deliveries.add(new Delivery(DeliveryIds.next(), t, notification, matching, receivedAt));
       }
     }
     if (deliveries.isEmpty()) {

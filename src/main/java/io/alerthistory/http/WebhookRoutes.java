@@ -5,11 +5,13 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-import java.util.Map;
 
 /** {@code POST /webhook} and {@code /api/v2/webhook}: Alertmanager's webhook receiver. */
 final class WebhookRoutes implements HttpService {
   private final IngestService ingest;
+
+  /** The 200 answer: alerts taken and deliveries queued. */
+  record Accepted(int accepted, int deliveries) {}
 
   WebhookRoutes(IngestService ingest) {
     this.ingest = ingest;
@@ -26,8 +28,7 @@ final class WebhookRoutes implements HttpService {
                   req.content().inputStream());
           switch (outcome) {
             case IngestService.Accepted a ->
-                JsonResponses.send(
-                    res, 200, Map.of("accepted", a.alerts(), "deliveries", a.deliveries()));
+                JsonResponses.send(res, 200, new Accepted(a.alerts(), a.deliveries()));
             case IngestService.Rejected r -> JsonResponses.badRequest(res, r.problems());
             case IngestService.TooLarge t ->
                 JsonResponses.error(

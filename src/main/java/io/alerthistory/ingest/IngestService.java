@@ -85,7 +85,7 @@ public final class IngestService {
             case Dispatcher.Queued q -> {
               int alerts = p.notification().alerts().size();
               metrics.accepted(alerts);
-              log.atInfo()
+              log.atDebug()
                   .addKeyValue("group_key", p.notification().groupKey())
                   .addKeyValue("alerts", alerts)
                   .addKeyValue("deliveries", q.deliveries())

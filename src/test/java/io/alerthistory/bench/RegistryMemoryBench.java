@@ -31,10 +31,13 @@ public final class RegistryMemoryBench {
            "rate_limit": "60/m", "timeout": "5s"}
           """
               .formatted(i, i, i, i, i);
-      entries.add(new SourceEntry.Declared("monitoring/team-" + i, "monitoring", "team-" + i, json.readTree(doc)));
+      entries.add(
+          new SourceEntry.Declared(
+              "monitoring/team-" + i, "monitoring", "team-" + i, json.readTree(doc)));
     }
     // initialise logging and the classes involved so only the snapshot is measured
-    new TargetRegistry().replace(TargetSnapshot.build(entries.subList(0, 1), parser, Instant.now()));
+    new TargetRegistry()
+        .replace(TargetSnapshot.build(entries.subList(0, 1), parser, Instant.now()));
     long before = usedAfterGc();
     TargetRegistry registry = new TargetRegistry();
     registry.replace(TargetSnapshot.build(entries, parser, Instant.now()));
@@ -42,7 +45,10 @@ public final class RegistryMemoryBench {
     // the parsed documents stay reachable through both measurements, so only the snapshot counts
     System.out.printf(
         "registry with %d targets: %.2f MB retained (%d valid, %d documents)%n",
-        count, (after - before) / 1024.0 / 1024.0, registry.current().targets().size(), entries.size());
+        count,
+        (after - before) / 1024.0 / 1024.0,
+        registry.current().targets().size(),
+        entries.size());
   }
 
   private static long usedAfterGc() throws InterruptedException {

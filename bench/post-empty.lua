@@ -1,0 +1,2 @@
+-- wrk script: an empty POST (manual target refresh).
+wrk.method = "POST"
