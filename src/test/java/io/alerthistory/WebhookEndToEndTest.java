@@ -224,6 +224,25 @@ class WebhookEndToEndTest {
   }
 
   @Test
+  void everyLogLineOfARequestCarriesItsRequestId() throws Exception {
+    var req =
+        java.net.http.HttpRequest.newBuilder(app.uri("/webhook"))
+            .header("Content-Type", "application/json")
+            .header("X-Request-Id", "req-e2e-42")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"status\": \"firing\"}"))
+            .build();
+    var res =
+        java.net.http.HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(res.statusCode()).isEqualTo(400);
+    assertThat(res.headers().firstValue("X-Request-Id")).hasValue("req-e2e-42");
+    assertThat(logs.events())
+        .filteredOn(e -> e.getFormattedMessage().equals("webhook payload rejected"))
+        .anySatisfy(
+            e -> assertThat(e.getMDCPropertyMap()).containsEntry("request_id", "req-e2e-42"));
+  }
+
+  @Test
   void probesAnswer() throws Exception {
     assertThat(app.get("/healthz").statusCode()).isEqualTo(200);
     assertThat(app.get("/readyz").statusCode()).isEqualTo(200);
