@@ -2,10 +2,10 @@ package io.alerthistory;
 
 import io.alerthistory.config.Config;
 import io.alerthistory.config.ConfigException;
-import io.alerthistory.delivery.Backoff;
-import io.alerthistory.delivery.DeliveryMetrics;
-import io.alerthistory.delivery.DirectDispatcher;
+import io.alerthistory.delivery.DeliveryEngine;
+import io.alerthistory.delivery.ExecutorScheduler;
 import io.alerthistory.delivery.HttpSender;
+import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.http.HttpServer;
@@ -18,7 +18,6 @@ import io.alerthistory.target.source.TargetSource;
 import io.alerthistory.target.source.TargetSourceException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -28,12 +27,9 @@ import sun.misc.Signal;
 
 /** Wires the service together and runs its lifecycle; it holds no logic of its own. */
 public final class App {
-  /** Deliveries in flight at once before the webhook answers 503. */
-  private static final int MAX_IN_FLIGHT = 10_000;
-
   private final Config config;
   private final Logger log = LoggerFactory.getLogger(App.class);
-  private final DirectDispatcher dispatcher;
+  private final DeliveryEngine dispatcher;
   private final HttpServer http;
 
   private App(Config config, Clock clock) throws TargetSourceException {
@@ -42,20 +38,28 @@ public final class App {
     Formatters formatters = Formatters.standard();
     TargetRegistry registry = new TargetRegistry();
     dispatcher =
-        new DirectDispatcher(
+        new DeliveryEngine(
             registry,
             formatters,
             new HttpSender(clock),
             new LogSender(),
-            new DeliveryMetrics(metrics),
+            metrics,
             clock,
-            new Backoff(
-                Duration.ofSeconds(1), Duration.ofSeconds(60), RandomGenerator.getDefault()),
-            Thread::sleep,
-            config.deliveryMaxAttempts(),
-            MAX_IN_FLIGHT);
+            new ExecutorScheduler("delivery-timer"),
+            RandomGenerator.getDefault(),
+            config.delivery(),
+            new InMemoryDeadLetterStore(config.delivery().deadLetterCapacity()));
     IngestService ingest = new IngestService(dispatcher, metrics, config.maxBodyBytes());
-    http = new HttpServer(config.httpHost(), config.httpPort(), ingest, registry, metrics).start();
+    http =
+        new HttpServer(
+                config.httpHost(),
+                config.httpPort(),
+                ingest,
+                registry,
+                metrics,
+                dispatcher,
+                config.adminToken())
+            .start();
 
     TargetSource source = new DirectoryTargetSource(config.targetsDir());
     TargetParser parser = new TargetParser(formatters.available());

@@ -1,5 +1,6 @@
 package io.alerthistory.http;
 
+import io.alerthistory.delivery.DeliveryEngine;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.target.TargetRegistry;
 import io.helidon.webserver.WebServer;
@@ -19,7 +20,10 @@ public final class HttpServer {
       int port,
       IngestService ingest,
       TargetRegistry registry,
-      PrometheusRegistry metrics) {
+      PrometheusRegistry metrics,
+      DeliveryEngine delivery,
+      String adminToken) {
+    AdminAuth admin = new AdminAuth(adminToken);
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new RequestIds())
@@ -27,6 +31,8 @@ public final class HttpServer {
             .register(new MetricsRoutes(metrics))
             .register(new WebhookRoutes(ingest))
             .register(new TargetRoutes(registry))
+            .register(new DeadLetterRoutes(delivery, admin))
+            .register(new DeliveryRoutes(delivery))
             .error(
                 Throwable.class,
                 (req, res, t) -> {
