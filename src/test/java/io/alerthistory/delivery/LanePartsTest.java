@@ -89,9 +89,9 @@ class LanePartsTest {
     var all = DeadLetterStore.Filter.ALL;
     var page = store.list(new DeadLetterStore.Query(all, null, 0, 2));
     assertThat(page.letters()).extracting(DeadLetter::id).containsExactly("dl-3", "dl-2");
-    store
-        .add(letter("dl-4", "a", T0.plusSeconds(4)))
-        .ifPresent(e -> assertThat(e.id()).isEqualTo("dl-1"));
+    assertThat(store.add(letter("dl-4", "a", T0.plusSeconds(4))))
+        .map(DeadLetter::id)
+        .hasValue("dl-1");
     assertThat(store.get("dl-1")).isEmpty();
     // a new letter does not shift the next page
     var next = store.list(new DeadLetterStore.Query(all, page.nextCursor(), 0, 2));
