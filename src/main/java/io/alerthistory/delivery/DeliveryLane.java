@@ -322,9 +322,11 @@ final class DeliveryLane {
     Instant now = s.clock().instant();
     DeadLetterReason dead = null;
     Duration retryIn = null;
+    int attempt;
     lock.lock();
     try {
       inFlight.remove(job);
+      attempt = job.attempts;
       job.lastOutcome = o;
       job.lastAttemptAt = at;
       if (o instanceof AttemptOutcome.DeadLetter) {
@@ -359,9 +361,10 @@ final class DeliveryLane {
         dead == DeadLetterReason.SHUTDOWN
             ? "abandoned"
             : dead != null ? "dead_lettered" : retryIn != null ? "retry" : "delivered";
-    s.outcomes().attempted(t, job, o, result, at, latency);
+    // the job may already be re-queued: use what was read under the lock
+    s.outcomes().attempted(t, job, attempt, o, result, at, latency);
     if (retryIn != null) {
-      s.outcomes().retryScheduled(t, job, retryIn);
+      s.outcomes().retryScheduled(t, job, attempt, o, retryIn);
     } else if (dead != null) {
       finishDead(t, job, dead, false);
     } else {

@@ -33,14 +33,20 @@ final class Outcomes {
    * @param result {@code delivered}, {@code retry}, {@code dead_lettered} or {@code abandoned}
    */
   void attempted(
-      Target t, Job job, AttemptOutcome o, String result, Instant at, long latencyNanos) {
+      Target t,
+      Job job,
+      int attempt,
+      AttemptOutcome o,
+      String result,
+      Instant at,
+      long latencyNanos) {
     FailureReason failure = o.failure();
     history.record(
         job.delivery.fingerprints(),
         new AttemptRecord(
             t.name(),
             job.delivery.id(),
-            job.attempts,
+            attempt,
             at.toString(),
             o.status() == 0 ? null : o.status(),
             result,
@@ -52,12 +58,11 @@ final class Outcomes {
     }
   }
 
-  void retryScheduled(Target t, Job job, Duration wait) {
-    AttemptOutcome o = job.lastOutcome;
+  void retryScheduled(Target t, Job job, int attempt, AttemptOutcome o, Duration wait) {
     log.atInfo()
         .addKeyValue("delivery_id", job.delivery.id())
         .addKeyValue("target", t.name())
-        .addKeyValue("attempt", job.attempts)
+        .addKeyValue("attempt", attempt)
         .addKeyValue("reason", o.failure().label())
         .addKeyValue("status", o.status())
         .addKeyValue("retry_in_ms", wait.toMillis())
