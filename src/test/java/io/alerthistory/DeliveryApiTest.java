@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeliveryApiTest {
   private static final String TOKEN = "adm1n-t0ken";
   private static final String DLQ = "/api/v2/publishing/dlq";
+  private static final String API_KEY = "k3y-s3cret-api";
 
   @TempDir Path targets;
   private final WireMockServer sink =
@@ -42,14 +43,16 @@ class DeliveryApiTest {
   void start() throws Exception {
     sink.start();
     sink.stubFor(
-        post(urlPathEqualTo("/reject")).willReturn(aResponse().withStatus(422).withBody("nope")));
+        post(urlPathEqualTo("/reject"))
+            .willReturn(aResponse().withStatus(422).withBody("nope " + API_KEY)));
     sink.stubFor(post(urlPathEqualTo("/paced")).willReturn(aResponse().withStatus(200)));
     Files.writeString(
         targets.resolve("rejecting.json"),
         """
-        {"type": "webhook", "url": "http://127.0.0.1:%d/reject", "filter": ["alertname=~Broken.*"]}
+        {"type": "webhook", "url": "http://127.0.0.1:%d/reject", "filter": ["alertname=~Broken.*"],
+         "headers": {"X-Api-Key": "%s"}}
         """
-            .formatted(sink.port()));
+            .formatted(sink.port(), API_KEY));
     Files.writeString(
         targets.resolve("paced.json"),
         """
@@ -111,7 +114,9 @@ class DeliveryApiTest {
     assertThat(newest.get("reason").asText()).isEqualTo("permanent_failure");
     assertThat(newest.get("last_failure").asText()).isEqualTo("clientError");
     assertThat(newest.get("last_status").asInt()).isEqualTo(422);
-    assertThat(newest.get("response_excerpt").asText()).isEqualTo("nope");
+    // the target echoed its key: the excerpt keeps the answer with the secret masked
+    assertThat(newest.get("response_excerpt").asText()).isEqualTo("nope ***");
+    assertThat(all.toString()).doesNotContain(API_KEY);
     assertThat(newest.get("attempts").asInt()).isEqualTo(1);
     assertThat(newest.get("alerts").get(0).get("alertname").asText()).isEqualTo("Broken2");
     assertThat(all.get("next_cursor")).isNull();
@@ -169,7 +174,8 @@ class DeliveryApiTest {
     assertThat(attempts.get(0).get("status_code").asInt()).isEqualTo(422);
     assertThat(attempts.get(0).get("outcome").asText()).isEqualTo("dead_lettered");
     assertThat(attempts.get(0).get("reason").asText()).isEqualTo("clientError");
-    assertThat(attempts.get(0).get("response_excerpt").asText()).isEqualTo("nope");
+    assertThat(attempts.get(0).get("response_excerpt").asText()).isEqualTo("nope ***");
+    assertThat(history.toString()).doesNotContain(API_KEY);
     assertThat(attempts.get(0).has("latency_ms")).isTrue();
     assertThat(attempts.get(1).get("outcome").asText()).isEqualTo("delivered");
     assertThat(get("/api/v2/alerts/0000000000000000/deliveries").get("attempts")).isEmpty();

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +60,9 @@ public final class DeliveryEngine implements Dispatcher {
   private final LaneServices services;
   private final ExecutorService workers;
   private final Map<String, DeliveryLane> lanes = new ConcurrentHashMap<>();
+
+  /** Retired lanes whose last requests are still in flight. */
+  private final Set<DeliveryLane> draining = ConcurrentHashMap.newKeySet();
 
   private final ReentrantLock intake = new ReentrantLock();
   // guarded by intake
@@ -111,8 +113,6 @@ public final class DeliveryEngine implements Dispatcher {
     registry.onChange(snapshot -> syncLanes());
     syncLanes();
   }
-
-  // ---- intake
 
   @Override
   public Result dispatch(Notification notification) {
@@ -217,8 +217,6 @@ public final class DeliveryEngine implements Dispatcher {
     return format == PayloadFormat.PAGERDUTY || format == PayloadFormat.ROOTLY;
   }
 
-  // ---- lanes follow the registry
-
   private void syncLanes() {
     intake.lock();
     try {
@@ -248,6 +246,7 @@ public final class DeliveryEngine implements Dispatcher {
     for (DeliveryLane lane : List.copyOf(lanes.values())) {
       if (!keep.contains(lane.name())) {
         lanes.remove(lane.name());
+        draining.add(lane);
         DeliveryLane.Counts inFlight = lane.counts();
         int dropped = lane.retire(DeadLetterReason.TARGET_REMOVED);
         log.atInfo()
@@ -262,6 +261,7 @@ public final class DeliveryEngine implements Dispatcher {
   }
 
   private void laneDrained(DeliveryLane lane) {
+    draining.remove(lane);
     // a target re-added under the same name has a new lane that keeps the series
     if (lanes.get(lane.name()) == null) {
       metrics.laneRetired(lane.name());
@@ -272,8 +272,6 @@ public final class DeliveryEngine implements Dispatcher {
     Instant now = clock.instant();
     return lanes.values().stream().map(l -> l.stats(now)).toList();
   }
-
-  // ---- dead letters
 
   public DeadLetterStore.Page deadLetters(DeadLetterStore.Query query) {
     return deadLetters.list(query);
@@ -294,13 +292,10 @@ public final class DeliveryEngine implements Dispatcher {
         notFound.add(id);
         continue;
       }
-      String problem = replayOne(letter.get());
-      if (problem == null) {
-        replayed.add(id);
-      } else if (problem.isEmpty()) {
-        notFound.add(id);
-      } else {
-        failed.add(new ReplayResult.Failed(id, problem));
+      switch (replayOne(letter.get())) {
+        case Requeued r -> replayed.add(id);
+        case Gone g -> notFound.add(id);
+        case Refused r -> failed.add(new ReplayResult.Failed(id, r.reason()));
       }
     }
     return new ReplayResult(replayed, notFound, failed);
@@ -311,25 +306,33 @@ public final class DeliveryEngine implements Dispatcher {
     return replay(deadLetters.oldest(filter, limit).stream().map(DeadLetter::id).toList());
   }
 
-  /** Null when queued, empty when the letter went meanwhile, else why it was not replayed. */
-  private String replayOne(DeadLetter letter) {
+  private sealed interface OneReplay permits Requeued, Gone, Refused {}
+
+  private record Requeued() implements OneReplay {}
+
+  /** Replayed or purged by someone else meanwhile. */
+  private record Gone() implements OneReplay {}
+
+  private record Refused(String reason) implements OneReplay {}
+
+  private OneReplay replayOne(DeadLetter letter) {
     DeliveryLane lane;
     intake.lock();
     try {
       if (closed) {
-        return "shutting down";
+        return new Refused("shutting down");
       }
       applyCurrent();
       lane = lanes.get(letter.target());
       if (lane == null) {
-        return "target \"" + letter.target() + "\" does not exist or is disabled";
+        return new Refused("target \"" + letter.target() + "\" does not exist or is disabled");
       }
       if (!lane.tryReserve(1)) {
-        return "the queue of target \"" + letter.target() + "\" is full";
+        return new Refused("the queue of target \"" + letter.target() + "\" is full");
       }
       if (!deadLetters.remove(letter.id())) {
         lane.release(1);
-        return "";
+        return new Gone();
       }
       lane.enqueueReserved(new Job(letter.delivery(), clock.instant()));
       metrics.replayed(letter.target());
@@ -342,7 +345,7 @@ public final class DeliveryEngine implements Dispatcher {
         .addKeyValue("target", letter.target())
         .log("dead letter replayed");
     lane.pump();
-    return null;
+    return new Requeued();
   }
 
   /** Removes dead letters older than {@code age}; returns how many. */
@@ -354,8 +357,6 @@ public final class DeliveryEngine implements Dispatcher {
         .log("dead letters purged");
     return removed.size();
   }
-
-  // ---- history and jobs
 
   /** The attempts made for an alert, oldest first. */
   public List<AttemptRecord> history(String fingerprint) {
@@ -383,22 +384,13 @@ public final class DeliveryEngine implements Dispatcher {
     List<JobView> out = new ArrayList<>();
     for (DeliveryLane lane : chosen) {
       DeliveryLane.Counts c = lane.counts();
-      total +=
-          state == null
-              ? c.total()
-              : switch (state) {
-                case QUEUED -> c.queued();
-                case RETRYING -> c.retrying();
-                case IN_FLIGHT -> c.inFlight();
-              };
+      total += c.of(state);
       if (out.size() < limit) {
         out.addAll(lane.jobs(state, limit - out.size()));
       }
     }
     return new Jobs(total, out);
   }
-
-  // ---- shutdown
 
   private void progressed() {
     if (!closed) {
@@ -412,8 +404,14 @@ public final class DeliveryEngine implements Dispatcher {
     }
   }
 
+  private List<DeliveryLane> allLanes() {
+    List<DeliveryLane> all = new ArrayList<>(lanes.values());
+    all.addAll(draining);
+    return all;
+  }
+
   private int held() {
-    return lanes.values().stream().mapToInt(DeliveryLane::owned).sum();
+    return allLanes().stream().mapToInt(DeliveryLane::owned).sum();
   }
 
   /**
@@ -455,7 +453,8 @@ public final class DeliveryEngine implements Dispatcher {
     int queued = 0;
     int retrying = 0;
     int inFlight = 0;
-    for (DeliveryLane lane : lanes.values()) {
+    List<DeliveryLane> all = allLanes();
+    for (DeliveryLane lane : all) {
       DeliveryLane.Counts c = lane.counts();
       queued += c.queued();
       retrying += c.retrying();
@@ -467,7 +466,7 @@ public final class DeliveryEngine implements Dispatcher {
         .addKeyValue("in_flight", inFlight)
         .log(
             "shutdown timeout reached, abandoning deliveries in flight and dead-lettering the rest");
-    for (DeliveryLane lane : lanes.values()) {
+    for (DeliveryLane lane : all) {
       lane.retire(DeadLetterReason.SHUTDOWN);
     }
     workers.shutdownNow();
@@ -485,19 +484,5 @@ public final class DeliveryEngine implements Dispatcher {
   /** Deliveries accepted and not yet delivered or dead-lettered, over all lanes. */
   public int pending() {
     return held();
-  }
-
-  /** Settings in force, for the API and logs. */
-  public DeliverySettings settings() {
-    return settings;
-  }
-
-  /** Lane counts by target, for tests and diagnostics. */
-  Map<String, DeliveryLane.Counts> laneCounts() {
-    Map<String, DeliveryLane.Counts> out = new LinkedHashMap<>();
-    lanes.values().stream()
-        .sorted(Comparator.comparing(DeliveryLane::name))
-        .forEach(l -> out.put(l.name(), l.counts()));
-    return out;
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,7 @@ final class DeliveryLane {
     lock.lock();
     try {
       RateLimit limit = limitOf(next);
-      if (!java.util.Objects.equals(limit, pacer.limit())) {
+      if (!Objects.equals(limit, pacer.limit())) {
         pacer = pacer.withLimit(limit, s.clock().instant());
       }
     } finally {
@@ -329,38 +330,42 @@ final class DeliveryLane {
       attempt = job.attempts;
       job.lastOutcome = o;
       job.lastAttemptAt = at;
-      if (o instanceof AttemptOutcome.DeadLetter) {
-        dead = DeadLetterReason.PERMANENT_FAILURE;
-      } else if (o instanceof AttemptOutcome.Retry r) {
-        if (r.retryAfter() != null) {
-          pacer.pauseUntil(now.plus(r.retryAfter()));
-        }
-        if (halted) {
-          dead = DeadLetterReason.SHUTDOWN;
-        } else if (retired) {
-          dead = DeadLetterReason.TARGET_REMOVED;
-        } else if (job.attempts >= s.settings().maxAttempts()) {
-          dead = DeadLetterReason.ATTEMPTS_EXHAUSTED;
-        } else {
-          Duration delay = s.backoff().delay(job.attempts, r.retryAfter());
-          if (tooOld(job, now.plus(delay))) {
-            dead = DeadLetterReason.MAX_AGE;
+      switch (o) {
+        case AttemptOutcome.Delivered d -> {}
+        case AttemptOutcome.DeadLetter d -> dead = DeadLetterReason.PERMANENT_FAILURE;
+        case AttemptOutcome.Retry r -> {
+          if (r.retryAfter() != null) {
+            pacer.pauseUntil(now.plus(r.retryAfter()));
+          }
+          if (halted) {
+            dead = DeadLetterReason.SHUTDOWN;
+          } else if (retired) {
+            dead = DeadLetterReason.TARGET_REMOVED;
+          } else if (job.attempts >= s.settings().maxAttempts()) {
+            dead = DeadLetterReason.ATTEMPTS_EXHAUSTED;
           } else {
-            job.state = JobState.RETRYING;
-            job.nextAttemptAt = now.plus(delay);
-            retrying.add(job);
-            retryIn = delay;
-            s.scheduler().schedule(delay, () -> requeue(job));
+            Duration delay = s.backoff().delay(job.attempts, r.retryAfter());
+            if (tooOld(job, now.plus(delay))) {
+              dead = DeadLetterReason.MAX_AGE;
+            } else {
+              job.state = JobState.RETRYING;
+              job.nextAttemptAt = now.plus(delay);
+              retrying.add(job);
+              retryIn = delay;
+              s.scheduler().schedule(delay, () -> requeue(job));
+            }
           }
         }
       }
     } finally {
       lock.unlock();
     }
-    String result =
-        dead == DeadLetterReason.SHUTDOWN
-            ? "abandoned"
-            : dead != null ? "dead_lettered" : retryIn != null ? "retry" : "delivered";
+    String result;
+    if (dead != null) {
+      result = dead == DeadLetterReason.SHUTDOWN ? "abandoned" : "dead_lettered";
+    } else {
+      result = retryIn != null ? "retry" : "delivered";
+    }
     // the job may already be re-queued: use what was read under the lock
     s.outcomes().attempted(t, job, attempt, o, result, at, latency);
     if (retryIn != null) {
@@ -457,6 +462,17 @@ final class DeliveryLane {
   record Counts(int queued, int retrying, int inFlight) {
     int total() {
       return queued + retrying + inFlight;
+    }
+
+    /** Those in the state; all for null. */
+    int of(JobState state) {
+      return state == null
+          ? total()
+          : switch (state) {
+            case QUEUED -> queued;
+            case RETRYING -> retrying;
+            case IN_FLIGHT -> inFlight;
+          };
     }
   }
 

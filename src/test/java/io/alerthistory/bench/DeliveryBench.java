@@ -78,8 +78,6 @@ public final class DeliveryBench {
     return args.length > i ? Integer.parseInt(args[i]) : fallback;
   }
 
-  // ---- the sink
-
   /** A minimal JDK HTTP server answering 204, recording when each request arrived. */
   static final class Sink implements AutoCloseable {
     final HttpServer server;
@@ -152,8 +150,6 @@ public final class DeliveryBench {
     return 0;
   }
 
-  // ---- the engine under test
-
   static DeliveryEngine engine(TargetRegistry registry, DeliverySettings settings) {
     return new DeliveryEngine(
         registry,
@@ -214,8 +210,6 @@ public final class DeliveryBench {
   private static DeliverySettings benchSettings() {
     return DeliverySettings.defaults().toBuilder().dedupWindow(Duration.ZERO).build();
   }
-
-  // ---- storm
 
   static void storm(int alerts, int targets) throws Exception {
     try (Sink sink = new Sink(1)) {
@@ -319,8 +313,6 @@ public final class DeliveryBench {
       LockSupport.parkNanos(1_000_000);
     }
   }
-
-  // ---- steady
 
   static void steady(int rate, int seconds, int targets) throws Exception {
     int total = rate * seconds;
@@ -431,8 +423,6 @@ public final class DeliveryBench {
   private static double pct(long[] sorted, double p) {
     return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
   }
-
-  // ---- memory
 
   static void memory(int deliveries, int targets, boolean shared) throws Exception {
     int closedPort;
