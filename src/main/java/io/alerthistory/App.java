@@ -2,10 +2,10 @@ package io.alerthistory;
 
 import io.alerthistory.config.Config;
 import io.alerthistory.config.ConfigException;
-import io.alerthistory.delivery.Backoff;
-import io.alerthistory.delivery.DeliveryMetrics;
-import io.alerthistory.delivery.DirectDispatcher;
+import io.alerthistory.delivery.DeliveryEngine;
+import io.alerthistory.delivery.ExecutorScheduler;
 import io.alerthistory.delivery.HttpSender;
+import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.http.HttpServer;
@@ -29,15 +29,12 @@ import sun.misc.Signal;
 
 /** Wires the service together and runs its lifecycle; it holds no logic of its own. */
 public final class App {
-  /** Deliveries in flight at once before the webhook answers 503. */
-  private static final int MAX_IN_FLIGHT = 10_000;
-
   /** Secret events are debounced this long so a burst of changes is applied once. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
 
   private final Config config;
   private final Logger log = LoggerFactory.getLogger(App.class);
-  private final DirectDispatcher dispatcher;
+  private final DeliveryEngine dispatcher;
   private final RefreshManager refresh;
   private final HttpServer http;
 
@@ -47,18 +44,17 @@ public final class App {
     Formatters formatters = Formatters.standard();
     TargetRegistry registry = new TargetRegistry();
     dispatcher =
-        new DirectDispatcher(
+        new DeliveryEngine(
             registry,
             formatters,
             new HttpSender(clock),
             new LogSender(),
-            new DeliveryMetrics(metrics),
+            metrics,
             clock,
-            new Backoff(
-                Duration.ofSeconds(1), Duration.ofSeconds(60), RandomGenerator.getDefault()),
-            Thread::sleep,
-            config.deliveryMaxAttempts(),
-            MAX_IN_FLIGHT);
+            new ExecutorScheduler("delivery-timer"),
+            RandomGenerator.getDefault(),
+            config.delivery(),
+            new InMemoryDeadLetterStore(config.delivery().deadLetterCapacity()));
     IngestService ingest = new IngestService(dispatcher, metrics, config.maxBodyBytes());
     refresh =
         new RefreshManager(
@@ -77,6 +73,7 @@ public final class App {
                 registry,
                 refresh,
                 metrics,
+                dispatcher,
                 config.adminToken())
             .start();
     refresh.start();

@@ -28,7 +28,12 @@ class MetricsExpositionTest {
     assertThat(metrics)
         .contains("alert_history_alerts_received_total 3.0")
         .contains("alert_history_publishing_delivery_latency_seconds_bucket")
-        .contains("alert_history_publishing_deliveries_total");
+        .contains("alert_history_publishing_deliveries_total")
+        .contains("alert_history_publishing_queue_depth{target=\"log\"}")
+        .contains("alert_history_publishing_queue_oldest_age_seconds{target=\"log\"}")
+        .contains("alert_history_publishing_circuit_state{target=\"log\"} 0.0")
+        .contains("alert_history_publishing_pacer_waits_total{target=\"log\"}")
+        .contains("alert_history_publishing_dead_letter_queue_size");
 
     Process promtool =
         new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();

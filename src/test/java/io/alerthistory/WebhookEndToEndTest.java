@@ -104,7 +104,8 @@ class WebhookEndToEndTest {
         post(urlPathEqualTo("/reject"))
             .willReturn(aResponse().withStatus(400).withBody("invalid key " + API_KEY)));
     logs = new LogCapture();
-    app = RunningApp.start(targets, Map.of());
+    // every test posts the same example; dedup would rightly hold back the repeats
+    app = RunningApp.start(targets, Map.of("DEDUP_WINDOW", "0s"));
   }
 
   @AfterAll

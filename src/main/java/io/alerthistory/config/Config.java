@@ -1,5 +1,6 @@
 package io.alerthistory.config;
 
+import io.alerthistory.delivery.DeliverySettings;
 import io.alerthistory.refresh.RefreshSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import java.util.Set;
  * @param adminToken bearer token admin endpoints require, or null when they are open
  * @param maxBodyBytes largest accepted webhook body
  * @param shutdownTimeout how long in-flight deliveries may take to finish on shutdown
- * @param deliveryMaxAttempts attempts per delivery before it is given up
+ * @param delivery the delivery engine's settings ({@code DELIVERY_*}, {@code DEDUP_WINDOW}, {@code
+ *     DEAD_LETTER_CAPACITY})
  * @param logFormat {@code json} or {@code text}
  * @param logLevel root log level
  */
@@ -34,7 +36,7 @@ public record Config(
     String adminToken,
     long maxBodyBytes,
     Duration shutdownTimeout,
-    int deliveryMaxAttempts,
+    DeliverySettings delivery,
     String logFormat,
     String logLevel) {
 
@@ -66,8 +68,26 @@ public record Config(
         env.optional("ADMIN_TOKEN"),
         env.bytes("MAX_BODY_BYTES", 4L * 1024 * 1024),
         env.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO),
-        env.integer("DELIVERY_MAX_ATTEMPTS", 8, 1, 100),
+        delivery(env),
         env.oneOf("LOG_FORMAT", "json", Set.of("json", "text")),
         env.oneOf("LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")));
+  }
+
+  private static DeliverySettings delivery(Env env) {
+    DeliverySettings d = DeliverySettings.defaults();
+    return d.toBuilder()
+        .maxAttempts(env.integer("DELIVERY_MAX_ATTEMPTS", d.maxAttempts(), 1, 100))
+        .maxAge(env.duration("DELIVERY_MAX_AGE", d.maxAge(), Duration.ofSeconds(1)))
+        .queueCapacity(env.integer("DELIVERY_QUEUE_CAPACITY", d.queueCapacity(), 1, 1_000_000))
+        .concurrency(env.integer("DELIVERY_CONCURRENCY", d.concurrency(), 1, 256))
+        .dedupWindow(env.duration("DEDUP_WINDOW", d.dedupWindow(), Duration.ZERO))
+        .breakerFailureRate(
+            env.integer("DELIVERY_BREAKER_FAILURE_RATE", d.breakerFailureRate(), 1, 100))
+        .breakerOpenDuration(
+            env.duration(
+                "DELIVERY_BREAKER_OPEN_DURATION", d.breakerOpenDuration(), Duration.ofSeconds(1)))
+        .deadLetterCapacity(
+            env.integer("DEAD_LETTER_CAPACITY", d.deadLetterCapacity(), 1, 1_000_000))
+        .build();
   }
 }

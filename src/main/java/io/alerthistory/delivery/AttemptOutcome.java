@@ -6,6 +6,23 @@ import java.time.Duration;
 public sealed interface AttemptOutcome
     permits AttemptOutcome.Delivered, AttemptOutcome.Retry, AttemptOutcome.DeadLetter {
 
+  /** The HTTP status of the answer, or 0 when none came. */
+  int status();
+
+  /** Why it failed, or null when it was delivered. */
+  default FailureReason failure() {
+    return switch (this) {
+      case Delivered d -> null;
+      case Retry r -> r.reason();
+      case DeadLetter d -> d.reason();
+    };
+  }
+
+  /** The scrubbed answer excerpt or error text, or null. */
+  default String detail() {
+    return null;
+  }
+
   /** The target took it. */
   record Delivered(int status) implements AttemptOutcome {}
 

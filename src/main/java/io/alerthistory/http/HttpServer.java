@@ -1,5 +1,6 @@
 package io.alerthistory.http;
 
+import io.alerthistory.delivery.DeliveryEngine;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.target.TargetRegistry;
@@ -22,8 +23,9 @@ public final class HttpServer {
       TargetRegistry registry,
       RefreshManager refresh,
       PrometheusRegistry metrics,
+      DeliveryEngine delivery,
       String adminToken) {
-    AdminAuth auth = new AdminAuth(adminToken);
+    AdminAuth admin = new AdminAuth(adminToken);
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new RequestIds())
@@ -31,7 +33,9 @@ public final class HttpServer {
             .register(new MetricsRoutes(metrics))
             .register(new WebhookRoutes(ingest))
             .register(new TargetRoutes(registry))
-            .register(new RefreshRoutes(refresh, auth))
+            .register(new RefreshRoutes(refresh, admin))
+            .register(new DeadLetterRoutes(delivery, admin))
+            .register(new DeliveryRoutes(delivery))
             .error(
                 Throwable.class,
                 (req, res, t) -> {

@@ -3,6 +3,7 @@ package io.alerthistory.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.alerthistory.delivery.DeliverySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,7 +23,15 @@ class ConfigTest {
     assertThat(c.targetSource()).isEqualTo("directory");
     assertThat(c.maxBodyBytes()).isEqualTo(4L * 1024 * 1024);
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.deliveryMaxAttempts()).isEqualTo(8);
+    assertThat(c.delivery()).isEqualTo(DeliverySettings.defaults());
+    assertThat(c.delivery().maxAttempts()).isEqualTo(8);
+    assertThat(c.delivery().maxAge()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.delivery().queueCapacity()).isEqualTo(10_000);
+    assertThat(c.delivery().concurrency()).isEqualTo(4);
+    assertThat(c.delivery().dedupWindow()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.delivery().breakerFailureRate()).isEqualTo(50);
+    assertThat(c.delivery().breakerOpenDuration()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.delivery().deadLetterCapacity()).isEqualTo(10_000);
     assertThat(c.logFormat()).isEqualTo("json");
     assertThat(c.targetLabelSelector()).isEqualTo("publishing-target=true");
     assertThat(c.refresh().interval()).isEqualTo(Duration.ofMinutes(5));
@@ -43,7 +52,13 @@ class ConfigTest {
                 "SHUTDOWN_TIMEOUT", "1m30s",
                 "MAX_BODY_BYTES", "512KiB",
                 "TARGET_REFRESH_INTERVAL", "1h",
-                "LOG_FORMAT", "TEXT"));
+                "LOG_FORMAT", "TEXT",
+                "DEDUP_WINDOW", "0s",
+                "DELIVERY_MAX_AGE", "1h",
+                "DELIVERY_QUEUE_CAPACITY", "50"));
+    assertThat(c.delivery().dedupWindow()).isZero();
+    assertThat(c.delivery().maxAge()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.delivery().queueCapacity()).isEqualTo(50);
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(c.maxBodyBytes()).isEqualTo(512 * 1024);
     assertThat(c.refresh().interval()).isEqualTo(Duration.ofHours(1));
@@ -64,7 +79,14 @@ class ConfigTest {
         "LOG_LEVEL|loud|one of",
         "TARGET_SOURCE|consul|one of directory|kubernetes",
         "TARGET_LABEL_SELECTOR|a=b=c|a label selector",
-        "DELIVERY_MAX_ATTEMPTS|0|an integer from 1 to 100"
+        "DELIVERY_MAX_ATTEMPTS|0|an integer from 1 to 100",
+        "DELIVERY_MAX_AGE|500ms|a Go duration of at least 1s",
+        "DELIVERY_QUEUE_CAPACITY|0|an integer from 1 to 1000000",
+        "DELIVERY_CONCURRENCY|many|an integer from 1 to 256",
+        "DEDUP_WINDOW|2 minutes|a Go duration",
+        "DELIVERY_BREAKER_FAILURE_RATE|101|an integer from 1 to 100",
+        "DELIVERY_BREAKER_OPEN_DURATION|10|a Go duration",
+        "DEAD_LETTER_CAPACITY|-3|an integer from 1 to 1000000"
       })
   void badValueNamesVariableValueAndExpectation(String name, String value, String expected) {
     Map<String, String> env = new HashMap<>(Map.of("TARGETS_DIR", dir.toString()));

@@ -5,7 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.alerthistory.delivery.Dispatcher;
+import io.alerthistory.delivery.DeliveryEngine;
+import io.alerthistory.delivery.DeliverySettings;
+import io.alerthistory.delivery.ExecutorScheduler;
+import io.alerthistory.delivery.HttpSender;
+import io.alerthistory.delivery.InMemoryDeadLetterStore;
+import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
@@ -41,6 +46,7 @@ class RefreshRoutesTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private RefreshManager refresh;
   private HttpServer server;
+  private DeliveryEngine engine;
 
   /** The first listing answers at once; later ones wait for {@link #release}. */
   private final TargetSource source =
@@ -95,24 +101,27 @@ class RefreshRoutesTest {
             Clock.systemUTC(),
             new VirtualThreadScheduler("refresh"),
             metrics);
-    Dispatcher none =
-        new Dispatcher() {
-          @Override
-          public Result dispatch(io.alerthistory.alert.Notification n) {
-            return new Queued(0);
-          }
-
-          @Override
-          public void shutdown(Duration timeout) {}
-        };
+    engine =
+        new DeliveryEngine(
+            registry,
+            Formatters.standard(),
+            new HttpSender(Clock.systemUTC()),
+            new LogSender(),
+            metrics,
+            Clock.systemUTC(),
+            new ExecutorScheduler("delivery-timer"),
+            new java.util.Random(1),
+            DeliverySettings.defaults(),
+            new InMemoryDeadLetterStore(10));
     server =
         new HttpServer(
                 "127.0.0.1",
                 0,
-                new IngestService(none, metrics, 1024),
+                new IngestService(engine, metrics, 1024),
                 registry,
                 refresh,
                 metrics,
+                engine,
                 TOKEN)
             .start();
     refresh.start();
@@ -124,6 +133,7 @@ class RefreshRoutesTest {
     release.countDown();
     server.stop();
     refresh.stop(Duration.ofSeconds(5));
+    engine.shutdown(Duration.ofSeconds(1));
   }
 
   @Test

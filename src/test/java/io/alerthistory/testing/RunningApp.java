@@ -55,6 +55,17 @@ public final class RunningApp implements AutoCloseable {
     return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** A request with no body, with a bearer token when {@code token} is not null. */
+  public HttpResponse<String> call(String method, String path, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Override
   public void close() {
     app.stop();

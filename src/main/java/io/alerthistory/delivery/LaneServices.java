@@ -1,0 +1,23 @@
+package io.alerthistory.delivery;
+
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * What every lane shares with the engine.
+ *
+ * @param workers runs attempts, one (virtual) thread each
+ * @param finished told after each delivery is delivered or dead-lettered
+ * @param drained told when a retired lane has finished its last delivery
+ */
+record LaneServices(
+    Clock clock,
+    Scheduler scheduler,
+    Executor workers,
+    DeliverySettings settings,
+    Backoff backoff,
+    AttemptRunner runner,
+    Outcomes outcomes,
+    Runnable finished,
+    Consumer<DeliveryLane> drained) {}

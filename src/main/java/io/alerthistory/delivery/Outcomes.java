@@ -1,0 +1,136 @@
+package io.alerthistory.delivery;
+
+import io.alerthistory.target.Target;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/** Records what happened to deliveries: history, metrics, dead letters and log lines. */
+final class Outcomes {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+
+  private final DeliveryMetrics metrics;
+  private final DeliveryHistory history;
+  private final DeadLetterStore deadLetters;
+  private final Clock clock;
+
+  Outcomes(
+      DeliveryMetrics metrics, DeliveryHistory history, DeadLetterStore deadLetters, Clock clock) {
+    this.metrics = metrics;
+    this.history = history;
+    this.deadLetters = deadLetters;
+    this.clock = clock;
+  }
+
+  DeliveryMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * @param result {@code delivered}, {@code retry}, {@code dead_lettered} or {@code abandoned}
+   */
+  void attempted(
+      Target t,
+      Job job,
+      int attempt,
+      AttemptOutcome o,
+      String result,
+      Instant at,
+      long latencyNanos) {
+    FailureReason failure = o.failure();
+    history.record(
+        job.delivery.fingerprints(),
+        new AttemptRecord(
+            t.name(),
+            job.delivery.id(),
+            attempt,
+            at.toString(),
+            o.status() == 0 ? null : o.status(),
+            result,
+            failure == null ? null : failure.label(),
+            Math.round(latencyNanos / 1e4) / 100.0,
+            o.detail()));
+    if (failure != null) {
+      metrics.attemptFailed(t.name(), failure);
+    }
+  }
+
+  void retryScheduled(Target t, Job job, int attempt, AttemptOutcome o, Duration wait) {
+    log.atInfo()
+        .addKeyValue("delivery_id", job.delivery.id())
+        .addKeyValue("target", t.name())
+        .addKeyValue("attempt", attempt)
+        .addKeyValue("reason", o.failure().label())
+        .addKeyValue("status", o.status())
+        .addKeyValue("retry_in_ms", wait.toMillis())
+        .log("delivery attempt failed, will retry");
+  }
+
+  void delivered(Target t, Job job) {
+    metrics.delivered(
+        t.name(), t.type().wireName(), Duration.between(job.startedAt, clock.instant()));
+    log.atDebug()
+        .addKeyValue("delivery_id", job.delivery.id())
+        .addKeyValue("target", t.name())
+        .addKeyValue("attempt", job.attempts)
+        .log("delivered");
+  }
+
+  /**
+   * Parks a delivery in the dead-letter queue.
+   *
+   * @param quietly skip the per-delivery log line (bulk moves log one summary instead)
+   */
+  void deadLettered(Target t, Job job, DeadLetterReason reason, boolean quietly) {
+    AttemptOutcome o = job.lastOutcome;
+    boolean answered = o != null && o.status() > 0;
+    DeadLetter letter =
+        new DeadLetter(
+            Ids.next("dl"),
+            job.delivery,
+            reason,
+            o == null ? null : o.failure(),
+            o == null ? 0 : o.status(),
+            o == null ? null : answered ? "HTTP " + o.status() : o.detail(),
+            answered ? o.detail() : null,
+            job.attempts,
+            job.lastAttemptAt,
+            clock.instant());
+    deadLetters
+        .add(letter)
+        .ifPresent(
+            evicted -> {
+              metrics.evicted();
+              log.atWarn()
+                  .addKeyValue("dead_letter_id", evicted.id())
+                  .addKeyValue("target", evicted.target())
+                  .log("dead-letter queue full, oldest letter dropped");
+            });
+    metrics.deadLettered(t.name(), t.type().wireName(), reason);
+    if (!quietly) {
+      LoggingEventBuilder e =
+          reason == DeadLetterReason.MAX_AGE || o == null ? log.atWarn() : log.atError();
+      e.addKeyValue("delivery_id", job.delivery.id())
+          .addKeyValue("dead_letter_id", letter.id())
+          .addKeyValue("target", t.name())
+          .addKeyValue("reason", reason.wireName())
+          .addKeyValue("attempts", job.attempts)
+          .addKeyValue(
+              "last_failure", letter.lastFailure() == null ? null : letter.lastFailure().label())
+          .addKeyValue("status", letter.lastStatus())
+          .addKeyValue("response_excerpt", letter.responseExcerpt())
+          .addKeyValue("fingerprints", job.delivery.fingerprints())
+          .log(
+              switch (reason) {
+                case PERMANENT_FAILURE -> "delivery failed permanently";
+                case ATTEMPTS_EXHAUSTED -> "delivery failed after last attempt";
+                case MAX_AGE -> "delivery not done within DELIVERY_MAX_AGE";
+                case TARGET_REMOVED -> "delivery dropped with its target";
+                case SHUTDOWN -> "delivery abandoned at shutdown";
+              });
+    }
+  }
+}
