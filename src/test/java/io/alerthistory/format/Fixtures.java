@@ -8,6 +8,10 @@ import io.alerthistory.target.PayloadFormat;
 import io.alerthistory.target.Target;
 import io.alerthistory.target.TargetType;
 import io.alerthistory.testing.Resources;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -146,6 +150,20 @@ final class Fixtures {
       case ROOTLY -> TargetType.ROOTLY;
       default -> TargetType.WEBHOOK;
     };
+  }
+
+  /** A counter's value for one label value; 0 when never incremented. */
+  static double counter(PrometheusRegistry registry, String name, String label, String value) {
+    for (MetricSnapshot s : registry.scrape()) {
+      if ((s.getMetadata().getName() + "_total").equals(name)) {
+        for (DataPointSnapshot p : s.getDataPoints()) {
+          if (value.equals(p.getLabels().get(label))) {
+            return ((CounterSnapshot.CounterDataPointSnapshot) p).getValue();
+          }
+        }
+      }
+    }
+    return 0;
   }
 
   /** Every request a format makes for a notification: one per alert for incident formats. */
