@@ -7,6 +7,8 @@ import io.alerthistory.target.Target;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,7 +40,15 @@ public record ReceivedResponse(
   /** A bounded excerpt of the body with the target's secret values masked. */
   String excerpt(Target target) {
     String b = body.length() > EXCERPT_CHARS ? body.substring(0, EXCERPT_CHARS) : body;
-    return Redaction.scrub(b, target.secrets());
+    List<String> secrets = new ArrayList<>(target.secrets());
+    // A target may echo just the token of "Bearer <token>".
+    for (String s : target.secrets()) {
+      int space = s.indexOf(' ');
+      if (space > 0 && s.length() - space > 8) {
+        secrets.add(s.substring(space + 1));
+      }
+    }
+    return Redaction.scrub(b, secrets);
   }
 
   /** The generic mapping: 2xx delivered; 408, 429, 5xx retried; other 4xx permanent. */
