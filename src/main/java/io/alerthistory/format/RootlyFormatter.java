@@ -177,13 +177,24 @@ public final class RootlyFormatter implements PayloadFormatter {
     };
   }
 
-  private static byte[] createBody(Notification n, Alert a) {
+  /** A JSON:API document for one incident with the given attributes. */
+  private static byte[] incident(JsonWriting.Body attributes) {
     return JsonWriting.render(
         g -> {
           g.writeStartObject();
           g.writeObjectFieldStart("data");
           g.writeStringField("type", "incidents");
           g.writeObjectFieldStart("attributes");
+          attributes.write(g);
+          g.writeEndObject();
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  private static byte[] createBody(Notification n, Alert a) {
+    return incident(
+        g -> {
           g.writeStringField("title", Texts.truncate(Texts.title(a), MAX_TITLE));
           g.writeStringField("summary", Texts.truncate(summary(n, a), MAX_SUMMARY));
           g.writeStringField("severity_id", severity(a));
@@ -195,9 +206,6 @@ public final class RootlyFormatter implements PayloadFormatter {
             }
             g.writeStringField(e.getKey(), Texts.truncate(e.getValue(), MAX_LABEL_VALUE));
           }
-          g.writeEndObject();
-          g.writeEndObject();
-          g.writeEndObject();
           g.writeEndObject();
         });
   }
@@ -224,18 +232,10 @@ public final class RootlyFormatter implements PayloadFormatter {
 
   private static byte[] resolveBody(Alert a) {
     String ended = a.endsAt().isEmpty() ? "" : " at " + a.endsAt();
-    return JsonWriting.render(
-        g -> {
-          g.writeStartObject();
-          g.writeObjectFieldStart("data");
-          g.writeStringField("type", "incidents");
-          g.writeObjectFieldStart("attributes");
-          g.writeStringField(
-              "resolution_message",
-              Texts.truncate(a.alertname() + " resolved in Alertmanager" + ended, MAX_TITLE));
-          g.writeEndObject();
-          g.writeEndObject();
-          g.writeEndObject();
-        });
+    return incident(
+        g ->
+            g.writeStringField(
+                "resolution_message",
+                Texts.truncate(a.alertname() + " resolved in Alertmanager" + ended, MAX_TITLE)));
   }
 }

@@ -21,8 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Notifications and targets the format tests share. */
-final class Fixtures {
+/** Notifications and targets the format tests and benchmarks share. */
+public final class Fixtures {
   static final Instant NOW = Instant.parse("2026-11-23T09:40:00Z");
   static final String ROUTING_KEY = "R0UT1NGKEY0123456789abcdef012345";
   static final String ROOTLY_TOKEN = "rootly-s3cr3t-token";
@@ -37,7 +37,7 @@ final class Fixtures {
   }
 
   /** A notification of {@code count} firing alerts with {@code annotationChars} of description. */
-  static Notification many(int count, int annotationChars) {
+  public static Notification many(int count, int annotationChars) {
     List<Alert> alerts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String severity = List.of("critical", "warning", "info").get(i % 3);
@@ -107,7 +107,7 @@ final class Fixtures {
     return b.toString();
   }
 
-  static Target target(PayloadFormat format) {
+  public static Target target(PayloadFormat format) {
     return target(typeOf(format), format, defaultUrl(format));
   }
 
@@ -167,7 +167,7 @@ final class Fixtures {
   }
 
   /** Every request a format makes for a notification: one per alert for incident formats. */
-  static List<Prepared> prepareAll(PayloadFormatter f, Target t, Notification n) {
+  public static List<Prepared> prepareAll(PayloadFormatter f, Target t, Notification n) {
     if (!f.perAlert()) {
       return List.of(f.prepare(t, n, n.alerts()));
     }
