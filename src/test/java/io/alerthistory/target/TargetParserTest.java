@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alerthistory.format.Formatters;
+import io.alerthistory.format.WebhookFormatter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,9 +95,46 @@ class TargetParserTest {
 
   @Test
   void formatsThisBuildCannotSendAreInvalid() throws Exception {
-    assertThat(
-            reasons("{\"type\": \"slack\", \"url\": \"https://hooks.slack.com/services/T/B/X\"}"))
+    TargetParser webhookOnly =
+        new TargetParser(
+            new Formatters(List.of(new WebhookFormatter(PayloadFormat.WEBHOOK))).available());
+    TargetParser.Result r =
+        webhookOnly.parse(
+            new SourceEntry.Declared(
+                "t.json",
+                "",
+                "t",
+                JSON.readTree(
+                    "{\"type\": \"slack\", \"url\": \"https://hooks.slack.com/services/T/B/X\"}")));
+    assertThat(((TargetParser.Invalid) r).invalid().reasons())
         .containsExactly("format: slack is not supported by this version");
+  }
+
+  @Test
+  void slackPagerDutyAndRootlyAreValidWithTheirDefaultPace() throws Exception {
+    Target slack =
+        ((TargetParser.Valid)
+                parse(
+                    "s",
+                    "{\"type\": \"slack\", \"url\": \"https://hooks.slack.com/services/T/B/X\"}"))
+            .target();
+    Target pd =
+        ((TargetParser.Valid)
+                parse(
+                    "p",
+                    "{\"type\": \"pagerduty\", \"url\": \"https://events.pagerduty.com/v2/enqueue\", \"routing_key\": \"k\"}"))
+            .target();
+    Target rootly =
+        ((TargetParser.Valid)
+                parse("r", "{\"type\": \"rootly\", \"url\": \"https://api.rootly.com\"}"))
+            .target();
+    assertThat(slack.format()).isEqualTo(PayloadFormat.SLACK);
+    assertThat(slack.rateLimit()).isEqualTo(new RateLimit(1, Duration.ofSeconds(1)));
+    assertThat(pd.format()).isEqualTo(PayloadFormat.PAGERDUTY);
+    assertThat(pd.rateLimit()).isEqualTo(new RateLimit(120, Duration.ofMinutes(1)));
+    assertThat(rootly.format()).isEqualTo(PayloadFormat.ROOTLY);
+    assertThat(rootly.rateLimit()).isEqualTo(new RateLimit(60, Duration.ofMinutes(1)));
+    assertThat(Formatters.standard().available()).containsExactlyInAnyOrder(PayloadFormat.values());
   }
 
   @Test

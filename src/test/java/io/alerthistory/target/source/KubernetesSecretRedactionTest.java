@@ -93,19 +93,21 @@ class KubernetesSecretRedactionTest {
       var listings = new KubernetesTargetSourceTest.Listings();
       try (source) {
         TargetSnapshot listed = snapshot(source.list());
-        assertThat(listed.targets()).containsOnlyKeys("hook");
+        assertThat(listed.targets()).containsOnlyKeys("hook", "pager");
         source.watch(listings);
         await().atMost(WAIT).until(() -> listings.latest().size() == 5);
         await().atMost(WAIT).until(() -> logs.sourceMessages().contains("Secret watch started"));
         cluster.dropWatches();
         await().atMost(WAIT).until(() -> logs.sourceMessages().contains("Secret watch recovered"));
         TargetSnapshot watched = snapshot(listings.latest());
-        assertThat(watched.invalid()).hasSize(4);
+        assertThat(watched.invalid()).hasSize(3);
         for (var invalid : watched.invalid()) {
           exceptionTexts.add(invalid.reasons().toString());
         }
         exceptionTexts.add(watched.get("hook").toString());
         exceptionTexts.add(watched.get("hook").view().toString());
+        exceptionTexts.add(watched.get("pager").toString());
+        exceptionTexts.add(watched.get("pager").view().toString());
       }
     }
 
