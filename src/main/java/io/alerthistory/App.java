@@ -12,6 +12,7 @@ import io.alerthistory.http.HttpServer;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.refresh.VirtualThreadScheduler;
+import io.alerthistory.store.InMemoryIncidentStore;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.source.DirectoryTargetSource;
@@ -41,7 +42,7 @@ public final class App {
   private App(Config config, Clock clock) throws InterruptedException {
     this.config = config;
     PrometheusRegistry metrics = new PrometheusRegistry();
-    Formatters formatters = Formatters.standard();
+    Formatters formatters = Formatters.standard(metrics, new InMemoryIncidentStore());
     TargetRegistry registry = new TargetRegistry();
     dispatcher =
         new DeliveryEngine(

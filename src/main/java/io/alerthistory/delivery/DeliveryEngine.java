@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.alerthistory.alert.Alert;
 import io.alerthistory.alert.Notification;
 import io.alerthistory.format.Formatters;
-import io.alerthistory.target.PayloadFormat;
 import io.alerthistory.target.Target;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.TargetSnapshot;
@@ -51,6 +50,7 @@ public final class DeliveryEngine implements Dispatcher {
   }
 
   private final TargetRegistry registry;
+  private final Formatters formatters;
   private final Clock clock;
   private final Scheduler scheduler;
   private final DeliverySettings settings;
@@ -81,7 +81,7 @@ public final class DeliveryEngine implements Dispatcher {
       TargetRegistry registry,
       Formatters formatters,
       Sender http,
-      Sender logSender,
+      LogSender logSender,
       PrometheusRegistry prometheus,
       Clock clock,
       Scheduler scheduler,
@@ -89,6 +89,7 @@ public final class DeliveryEngine implements Dispatcher {
       DeliverySettings settings,
       DeadLetterStore deadLetters) {
     this.registry = registry;
+    this.formatters = formatters;
     this.clock = clock;
     this.scheduler = scheduler;
     this.settings = settings;
@@ -200,7 +201,7 @@ public final class DeliveryEngine implements Dispatcher {
       List<Job> jobs = new ArrayList<>();
       if (fresh.isEmpty()) {
         // every alert was a duplicate: nothing to send
-      } else if (incidentShaped(t.format())) {
+      } else if (formatters.get(t.format()).perAlert()) {
         for (Alert a : fresh) {
           jobs.add(new Job(new Delivery(Ids.next("dlv"), t.name(), n, List.of(a), now), now));
         }
@@ -210,11 +211,6 @@ public final class DeliveryEngine implements Dispatcher {
       plan.add(new Planned(lane, jobs, keys, duplicates));
     }
     return plan;
-  }
-
-  /** PagerDuty and Rootly get one request per alert; the other formats one per notification. */
-  static boolean incidentShaped(PayloadFormat format) {
-    return format == PayloadFormat.PAGERDUTY || format == PayloadFormat.ROOTLY;
   }
 
   private void syncLanes() {

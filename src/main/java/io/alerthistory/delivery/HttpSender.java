@@ -1,5 +1,8 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.format.OutgoingRequest;
+import io.alerthistory.format.PayloadFormatter;
+import io.alerthistory.format.ReceivedResponse;
 import io.alerthistory.target.Redaction;
 import io.alerthistory.target.Target;
 import java.io.IOException;
@@ -13,14 +16,17 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
- * POSTs JSON bodies with the JDK HTTP client; only a bounded, scrubbed excerpt of answers is kept.
+ * Sends the requests formats build with the JDK HTTP client, and lets the format read the answer.
+ * URL credentials become a Basic {@code Authorization} header unless the target sets its own.
  */
 public final class HttpSender implements Sender {
-  static final int EXCERPT_BYTES = 512;
+  /** Enough of an answer for any format to read (Rootly's incident id, Slack's error). */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
 
   private final HttpClient client;
   private final Clock clock;
@@ -49,34 +55,32 @@ public final class HttpSender implements Sender {
   }
 
   @Override
-  public AttemptOutcome send(Target target, byte[] body) {
+  public AttemptOutcome send(Target target, OutgoingRequest request, PayloadFormatter format) {
     HttpRequest.Builder req =
-        HttpRequest.newBuilder(withoutUserInfo(target.url()))
+        HttpRequest.newBuilder(withoutUserInfo(request.url()))
             .timeout(target.timeout())
-            .header("Content-Type", "application/json")
             .header("User-Agent", "alert-history")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    String userInfo = target.url().getUserInfo();
+            .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    String userInfo = request.url().getUserInfo();
     if (userInfo != null) {
       req.setHeader(
           "Authorization",
           "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
     }
-    for (Map.Entry<String, String> h : target.headers().entrySet()) {
+    for (Map.Entry<String, String> h : request.headers().entrySet()) {
       req.setHeader(h.getKey(), h.getValue());
     }
     try {
       HttpResponse<InputStream> resp =
           client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-      String excerpt;
+      String body;
       try (InputStream in = resp.body()) {
-        excerpt = new String(in.readNBytes(EXCERPT_BYTES), StandardCharsets.UTF_8);
+        body = new String(in.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
       }
-      return ResponseClassifier.classify(
-          resp.statusCode(),
-          resp.headers().firstValue("Retry-After").orElse(null),
-          Redaction.scrub(excerpt, target.secrets()),
-          clock);
+      Map<String, String> headers = new HashMap<>();
+      resp.headers().map().forEach((k, v) -> headers.put(k, v.isEmpty() ? "" : v.getFirst()));
+      return format.outcome(
+          target, request, new ReceivedResponse(resp.statusCode(), headers, body, clock.instant()));
     } catch (HttpTimeoutException e) {
       return new AttemptOutcome.Retry(
           FailureReason.TIMEOUT, 0, null, "no answer within " + target.timeout());

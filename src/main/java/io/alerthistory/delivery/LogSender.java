@@ -5,11 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Delivers to {@code log} targets by writing the body as one structured log line. */
-public final class LogSender implements Sender {
+public final class LogSender {
   private static final Logger log = LoggerFactory.getLogger("io.alerthistory.notifications");
 
-  @Override
-  public AttemptOutcome send(Target target, byte[] body) {
+  public AttemptOutcome write(Target target, byte[] body) {
     log.atInfo()
         .addKeyValue("target", target.name())
         .addKeyValue("notification", new RawJson(body))

@@ -442,7 +442,7 @@ class DeliveryEngineTest {
   }
 
   @Test
-  void incidentShapedFormatsSendOneRequestPerAlert() {
+  void perAlertFormatsSendOneRequestPerAlert() {
     sink.stubFor(post(urlPathEqualTo("/pd")).willReturn(aResponse().withStatus(202)));
     PayloadFormatter pagerduty =
         new PayloadFormatter() {
@@ -454,6 +454,11 @@ class DeliveryEngineTest {
           @Override
           public byte[] render(Notification n, List<Alert> alerts) {
             return new WebhookFormatter(PayloadFormat.WEBHOOK).render(n, alerts);
+          }
+
+          @Override
+          public boolean perAlert() {
+            return true;
           }
         };
     EngineHarness h =
