@@ -33,7 +33,7 @@ class LiveTargetChangesTest {
     sink.stubFor(post(urlPathEqualTo("/b")).willReturn(aResponse().withStatus(200)));
     Files.writeString(targets.resolve("log.yaml"), "type: log\n");
     try (LogCapture logs = new LogCapture();
-        RunningApp app = RunningApp.start(targets, Map.of())) {
+        RunningApp app = RunningApp.start(targets, Map.of("DEDUP_WINDOW", "0s"))) {
       String firing = Resources.repoFile("examples/alerts/firing.json");
       Path hook = targets.resolve("hook.json");
 
