@@ -158,6 +158,8 @@ public final class PublishingStats {
         latency(day),
         hour[A_ATTEMPTS],
         day[A_ATTEMPTS],
+        day[A_SUCCESSES],
+        Aggregates.failures(day),
         byReason(day),
         day[A_RATE_LIMITED],
         day[A_DEAD],
@@ -230,8 +232,9 @@ public final class PublishingStats {
 
   /**
    * Overall status and score: the mean score of the enabled targets (100 with none) less the
-   * refresh penalty; unhealthy under 50, degraded under 80 or when a target is unhealthy or the
-   * target snapshot is stale, else healthy.
+   * refresh penalty; unhealthy under 50 or when more than half of the enabled targets are
+   * unhealthy, degraded under 80 or when a target is unhealthy or the target snapshot is stale,
+   * else healthy.
    */
   public Reports.Health health() {
     Reports.Stats s = stats(StatsFilter.ALL);
@@ -252,6 +255,8 @@ public final class PublishingStats {
     double score = s.totals().score();
     HealthStatus status;
     if (score < 50) {
+      status = HealthStatus.UNHEALTHY;
+    } else if (2 * counts.get(HealthStatus.UNHEALTHY) > s.totals().targets()) {
       status = HealthStatus.UNHEALTHY;
     } else if (score < 80 || stale || counts.get(HealthStatus.UNHEALTHY) > 0) {
       status = HealthStatus.DEGRADED;

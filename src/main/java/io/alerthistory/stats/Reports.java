@@ -17,13 +17,24 @@ import java.util.Map;
 public final class Reports {
   private Reports() {}
 
+  /** Snake case with a window suffix split off: {@code successRate5m} → {@code success_rate_5m}. */
+  public static final class Naming extends PropertyNamingStrategies.NamingBase {
+    private static final PropertyNamingStrategies.NamingBase SNAKE =
+        (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
+
+    @Override
+    public String translate(String name) {
+      return SNAKE.translate(name).replaceAll("(?<=[a-z]{2})(?=\\d)", "_");
+    }
+  }
+
   /** {@code GET /api/v2/publishing/stats}. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Stats(Totals totals, List<TargetRow> targets) {}
 
   /** Sums over the enabled targets of the answer's rows. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Totals(
       int targets,
@@ -45,7 +56,7 @@ public final class Reports {
   public record Latency(Double p50, Double p95, Double p99) {}
 
   /** One target's row. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record TargetRow(
       String name,
@@ -60,6 +71,8 @@ public final class Reports {
       Latency latency24h,
       long attempts1h,
       long attempts24h,
+      long successes24h,
+      long failures24h,
       Map<String, Long> failuresByReason24h,
       long rateLimited24h,
       long deadLetters24h,
@@ -69,7 +82,7 @@ public final class Reports {
       String circuitState) {}
 
   /** One hour of a target's history; {@code hours_ago} 0 is the last 60 minutes. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Hour(
       int hoursAgo,
@@ -81,7 +94,7 @@ public final class Reports {
       Double p95LatencySeconds) {}
 
   /** {@code GET /api/v2/publishing/stats/{target}}. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record TargetDetail(
       @JsonSerialize(using = ToStringSerializer.class) Instant generatedAt,
@@ -90,7 +103,7 @@ public final class Reports {
       List<Hour> hourly) {}
 
   /** {@code GET /api/v2/publishing/health}. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Health(
       HealthStatus status,
@@ -106,12 +119,12 @@ public final class Reports {
   public record TargetScore(String name, double score, HealthStatus health) {}
 
   /** {@code GET /api/v2/publishing/trends}. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Trends(List<Trend> targets) {}
 
   /** One target's last hour against the 23 hours before it. */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Trend(
       String name,
@@ -125,12 +138,12 @@ public final class Reports {
    * A comparison: {@code trend} is improving, stable or degrading (volume: growing, stable,
    * shrinking), or unknown with too little traffic.
    */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Direction(String trend, Double lastHour, Double baseline) {}
 
   /** Whether the last hour's error rate is over {@code threshold} = mean + max(3σ, 0.02). */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Spike(
       boolean detected, Double errorRate, Double mean, Double stddev, Double threshold) {}

@@ -18,13 +18,17 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static Target webhook(String name, String url) {
+    return of(name, TargetType.WEBHOOK, url);
+  }
+
+  public static Target of(String name, TargetType type, String url) {
     return new Target(
         name,
         "",
         "test/" + name,
-        TargetType.WEBHOOK,
+        type,
         URI.create(url),
-        PayloadFormat.WEBHOOK,
+        type.defaultFormat(),
         true,
         Map.of("Authorization", "Bearer s3cret"),
         null,
