@@ -12,22 +12,28 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 
-/** Publishing stats, overall health and trends (DESIGN §9). */
-final class StatsRoutes implements HttpService {
+/** Publishing stats, overall health and trends (DESIGN §9). Public for the benchmark server. */
+public final class StatsRoutes implements HttpService {
   private static final String TYPES =
       String.join(", ", Arrays.stream(TargetType.values()).map(TargetType::wireName).toList());
   private static final String STATUSES =
       String.join(", ", Arrays.stream(HealthStatus.values()).map(HealthStatus::wireName).toList());
 
   private final PublishingStats stats;
+  private final RenderedCache cache;
 
-  StatsRoutes(PublishingStats stats) {
+  /**
+   * @param cacheFor how long a rendered list answer (stats, trends, overall health) is served
+   *     before it is computed again; zero computes every request
+   */
+  public StatsRoutes(PublishingStats stats, Duration cacheFor) {
     this.stats = stats;
+    this.cache = new RenderedCache(cacheFor);
   }
 
   @Override
@@ -38,7 +44,7 @@ final class StatsRoutes implements HttpService {
             (req, res) -> {
               StatsFilter f = filter(req, res);
               if (f != null) {
-                sendTagged(req, res, JsonResponses.bytes(stats.stats(f)));
+                send(req, res, cache.get("stats " + f, () -> render(200, stats.stats(f))));
               }
             })
         .get(
@@ -54,15 +60,22 @@ final class StatsRoutes implements HttpService {
         .get(
             "/api/v2/publishing/health",
             (req, res) -> {
-              Reports.Health h = stats.health();
-              JsonResponses.send(res, h.status() == HealthStatus.UNHEALTHY ? 503 : 200, h);
+              send(
+                  req,
+                  res,
+                  cache.get(
+                      "health",
+                      () -> {
+                        Reports.Health h = stats.health();
+                        return render(h.status() == HealthStatus.UNHEALTHY ? 503 : 200, h);
+                      }));
             })
         .get(
             "/api/v2/publishing/trends",
             (req, res) -> {
               StatsFilter f = filter(req, res);
               if (f != null) {
-                sendTagged(req, res, JsonResponses.bytes(stats.trends(f)));
+                send(req, res, cache.get("trends " + f, () -> render(200, stats.trends(f))));
               }
             });
   }
@@ -87,20 +100,20 @@ final class StatsRoutes implements HttpService {
     return new StatsFilter(type, status);
   }
 
-  /** 200 with a strong ETag from the body, or 304 when the client holds that body. */
-  private static void sendTagged(ServerRequest req, ServerResponse res, byte[] body) {
-    CRC32C crc = new CRC32C();
-    crc.update(body);
-    String etag =
-        "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(body.length) + "\"";
-    res.header(HeaderNames.ETAG, etag);
+  private static RenderedCache.Rendered render(int status, Object body) {
+    return RenderedCache.tagged(status, JsonResponses.bytes(body));
+  }
+
+  /** The answer with its ETag, or 304 when the client holds that body. */
+  private static void send(ServerRequest req, ServerResponse res, RenderedCache.Rendered r) {
+    res.header(HeaderNames.ETAG, r.etag());
     String ifNoneMatch = req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null);
-    if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+    if (ifNoneMatch != null && matches(ifNoneMatch, r.etag())) {
       res.status(Status.NOT_MODIFIED_304);
       res.send();
       return;
     }
-    JsonResponses.sendBytes(res, 200, body);
+    JsonResponses.sendBytes(res, r.status(), r.body());
   }
 
   private static boolean matches(String ifNoneMatch, String etag) {

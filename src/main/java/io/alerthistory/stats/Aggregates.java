@@ -30,6 +30,11 @@ final class Aggregates {
     return n == 0 ? null : (double) a[A_SUCCESSES] / n;
   }
 
+  /** Four decimals are plenty for rates and seconds, and halve the size of the answers. */
+  static Double round4(Double v) {
+    return v == null ? null : Math.round(v * 1e4) / 1e4;
+  }
+
   static long attempts(long[] a) {
     return a[A_ATTEMPTS];
   }

@@ -123,9 +123,9 @@ public final class PublishingStats {
             d1[A_ATTEMPTS],
             d1[A_SUCCESSES],
             Aggregates.failures(d1),
-            Aggregates.successRate(m5),
-            Aggregates.successRate(h1),
-            Aggregates.successRate(d1),
+            Aggregates.round4(Aggregates.successRate(m5)),
+            Aggregates.round4(Aggregates.successRate(h1)),
+            Aggregates.round4(Aggregates.successRate(d1)),
             byReason(d1),
             d1[A_DEAD],
             d1[A_RATE_LIMITED],
@@ -151,9 +151,9 @@ public final class PublishingStats {
         t.enabled(),
         h,
         HealthScore.withPenalty(raw, stale),
-        Aggregates.successRate(w.last5()),
-        Aggregates.successRate(hour),
-        Aggregates.successRate(day),
+        Aggregates.round4(Aggregates.successRate(w.last5())),
+        Aggregates.round4(Aggregates.successRate(hour)),
+        Aggregates.round4(Aggregates.successRate(day)),
         l1,
         latency(day),
         hour[A_ATTEMPTS],
@@ -171,7 +171,9 @@ public final class PublishingStats {
 
   private static Latency latency(long[] a) {
     return new Latency(
-        Aggregates.quantile(a, 0.50), Aggregates.quantile(a, 0.95), Aggregates.quantile(a, 0.99));
+        Aggregates.round4(Aggregates.quantile(a, 0.50)),
+        Aggregates.round4(Aggregates.quantile(a, 0.95)),
+        Aggregates.round4(Aggregates.quantile(a, 0.99)));
   }
 
   private static Map<String, Long> byReason(long[] a) {
@@ -203,7 +205,7 @@ public final class PublishingStats {
               Aggregates.failures(a),
               a[A_DEAD],
               a[A_RATE_LIMITED],
-              Aggregates.quantile(a, 0.95)));
+              Aggregates.round4(Aggregates.quantile(a, 0.95))));
     }
     return Optional.of(new Reports.TargetDetail(clock.instant(), row, trend(t, w), hourly));
   }

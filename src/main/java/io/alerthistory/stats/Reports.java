@@ -140,11 +140,23 @@ public final class Reports {
    */
   @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  public record Direction(String trend, Double lastHour, Double baseline) {}
+  public record Direction(String trend, Double lastHour, Double baseline) {
+    public Direction {
+      lastHour = Aggregates.round4(lastHour);
+      baseline = Aggregates.round4(baseline);
+    }
+  }
 
   /** Whether the last hour's error rate is over {@code threshold} = mean + max(3σ, 0.02). */
   @JsonNaming(Reports.Naming.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Spike(
-      boolean detected, Double errorRate, Double mean, Double stddev, Double threshold) {}
+      boolean detected, Double errorRate, Double mean, Double stddev, Double threshold) {
+    public Spike {
+      errorRate = Aggregates.round4(errorRate);
+      mean = Aggregates.round4(mean);
+      stddev = Aggregates.round4(stddev);
+      threshold = Aggregates.round4(threshold);
+    }
+  }
 }

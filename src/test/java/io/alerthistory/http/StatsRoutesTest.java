@@ -108,7 +108,7 @@ class StatsRoutesTest {
             .shutdownHook(false)
             .routing(
                 HttpRouting.builder()
-                    .register(new StatsRoutes(stats))
+                    .register(new StatsRoutes(stats, Duration.ZERO))
                     .register(new HealthRoutes(monitor, auth)))
             .build()
             .start();
