@@ -2,7 +2,6 @@ package io.alerthistory.bench;
 
 import io.alerthistory.stats.DeliveryStats;
 import io.alerthistory.stats.MinuteRing;
-import java.lang.management.ManagementFactory;
 
 /**
  * Retained heap of the stats buckets for 1,000 targets with every one of the 1,440 minutes in use,
@@ -13,14 +12,14 @@ public final class StatsMemoryBench {
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     String[] names = StatsFill.names(count);
-    long before = usedAfterGc();
+    long before = RegistryMemoryBench.usedAfterGc();
     StatsFill.Movable clock = new StatsFill.Movable();
     DeliveryStats stats = new DeliveryStats(clock);
     long end = System.currentTimeMillis();
     long start = System.nanoTime();
     StatsFill.fill(stats, clock, names, end);
     double fillMs = (System.nanoTime() - start) / 1e6;
-    long after = usedAfterGc();
+    long after = RegistryMemoryBench.usedAfterGc();
     System.out.printf(
         "stats of %d targets x %d minutes: %.1f MB retained (layout %d bytes per minute per"
             + " target: %.1f MB); filled in %.0f ms%n",
@@ -42,15 +41,5 @@ public final class StatsMemoryBench {
           count, (System.nanoTime() - t0) / 1e6, sum);
     }
     System.out.println(stats.snapshot().rings().size());
-  }
-
-  private static long usedAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 }

@@ -4,7 +4,6 @@ import io.alerthistory.health.HealthMonitor;
 import io.alerthistory.health.HealthSettings;
 import io.alerthistory.health.ProbeResult;
 import io.alerthistory.http.StatsRoutes;
-import io.alerthistory.refresh.Scheduler;
 import io.alerthistory.stats.DeliveryStats;
 import io.alerthistory.stats.LaneState;
 import io.alerthistory.stats.PublishingStats;
@@ -62,25 +61,13 @@ public final class StatsServer {
     // Serve on the system clock; the filled minutes end now.
     DeliveryStats serving = new DeliveryStats(InstantSource.system());
     serving.restore(stats.snapshot());
-    Scheduler idle =
-        new Scheduler() {
-          @Override
-          public Cancellable schedule(Duration delay, Runnable task) {
-            return () -> {};
-          }
-
-          @Override
-          public boolean shutdown(Duration timeout) {
-            return true;
-          }
-        };
     HealthMonitor monitor =
         new HealthMonitor(
             registry,
             t -> ProbeResult.ok(Duration.ofMillis(20)),
             HealthSettings.defaults(),
             InstantSource.system(),
-            idle,
+            io.alerthistory.stats.Fixtures.IDLE,
             new PrometheusRegistry());
     monitor.runRound();
     PublishingStats publishing =
