@@ -39,6 +39,7 @@ public final class HealthMonitor {
   private final Map<String, AtomicReference<State>> states = new ConcurrentHashMap<>();
   private final Semaphore permits;
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile boolean started;
   private volatile boolean stopped;
 
   /** Everything known about one target; replaced whole by CAS, never mutated. */
@@ -79,6 +80,7 @@ public final class HealthMonitor {
 
   /** Runs the first probe round now and then one every interval. */
   public void start() {
+    started = true;
     scheduler.schedule(Duration.ZERO, this::roundAndReschedule);
   }
 
@@ -103,7 +105,10 @@ public final class HealthMonitor {
 
   /** Probes every tracked target, at most {@code concurrency} at once; returns when all ended. */
   public void runRound() {
-    List<Target> targets = states.values().stream().map(r -> r.get().target()).toList();
+    probeAll(states.values().stream().map(r -> r.get().target()).toList());
+  }
+
+  private void probeAll(List<Target> targets) {
     List<java.util.concurrent.Future<?>> running = new ArrayList<>();
     for (Target t : targets) {
       try {
@@ -345,16 +350,11 @@ public final class HealthMonitor {
             added.add(t);
           }
         });
-    if (!added.isEmpty() && !stopped) {
+    // Before start() the first round covers every target.
+    if (!added.isEmpty() && started && !stopped) {
       scheduler.schedule(
           Duration.ZERO,
-          () -> {
-            for (Target t : added) {
-              if (states.containsKey(t.name())) {
-                probeLimited(t);
-              }
-            }
-          });
+          () -> probeAll(added.stream().filter(t -> states.containsKey(t.name())).toList()));
     }
   }
 }
