@@ -8,10 +8,16 @@ import io.alerthistory.delivery.HttpSender;
 import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
+import io.alerthistory.health.HealthMonitor;
+import io.alerthistory.health.HealthSettings;
+import io.alerthistory.health.NetworkProber;
 import io.alerthistory.http.HttpServer;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.refresh.VirtualThreadScheduler;
+import io.alerthistory.stats.DeliveryStats;
+import io.alerthistory.stats.PublishingStats;
+import io.alerthistory.stats.StatsSettings;
 import io.alerthistory.store.InMemoryIncidentStore;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
@@ -30,6 +36,9 @@ import sun.misc.Signal;
 
 /** Wires the service together and runs its lifecycle; it holds no logic of its own. */
 public final class App {
+  /** Bound of one active health probe (connect plus a HEAD request). */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
   /** Secret events are debounced this long so a burst of changes is applied once. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
 
@@ -37,6 +46,7 @@ public final class App {
   private final Logger log = LoggerFactory.getLogger(App.class);
   private final DeliveryEngine dispatcher;
   private final RefreshManager refresh;
+  private final HealthMonitor health;
   private final HttpServer http;
 
   private App(Config config, Clock clock) throws InterruptedException {
@@ -44,6 +54,15 @@ public final class App {
     PrometheusRegistry metrics = new PrometheusRegistry();
     Formatters formatters = Formatters.standard(metrics, new InMemoryIncidentStore());
     TargetRegistry registry = new TargetRegistry();
+    DeliveryStats buckets = new DeliveryStats(clock);
+    health =
+        new HealthMonitor(
+            registry,
+            new NetworkProber(PROBE_TIMEOUT),
+            HealthSettings.defaults().withInterval(config.healthCheckInterval()),
+            clock,
+            new VirtualThreadScheduler("health"),
+            metrics);
     dispatcher =
         new DeliveryEngine(
             registry,
@@ -55,7 +74,8 @@ public final class App {
             new ExecutorScheduler("delivery-timer"),
             RandomGenerator.getDefault(),
             config.delivery(),
-            new InMemoryDeadLetterStore(config.delivery().deadLetterCapacity()));
+            new InMemoryDeadLetterStore(config.delivery().deadLetterCapacity()),
+            PublishingStats.observerFor(buckets, health));
     IngestService ingest = new IngestService(dispatcher, metrics, config.maxBodyBytes());
     refresh =
         new RefreshManager(
@@ -66,6 +86,15 @@ public final class App {
             clock,
             new VirtualThreadScheduler("refresh"),
             metrics);
+    PublishingStats stats =
+        new PublishingStats(
+            buckets,
+            registry,
+            health,
+            dispatcher,
+            refresh::status,
+            new StatsSettings(StatsSettings.defaults().latencySlo(), config.refresh().interval()),
+            clock);
     http =
         new HttpServer(
                 config.httpHost(),
@@ -75,9 +104,12 @@ public final class App {
                 refresh,
                 metrics,
                 dispatcher,
+                health,
+                stats,
                 config.adminToken())
             .start();
     refresh.start();
+    health.start();
     if (refresh.awaitFirstLoad(config.refresh().timeout())) {
       log.atInfo()
           .addKeyValue("port", http.port())
@@ -120,6 +152,7 @@ public final class App {
     log.info("shutting down");
     http.stop();
     refresh.stop(Duration.ofSeconds(5));
+    health.stop(Duration.ofSeconds(5));
     dispatcher.shutdown(config.shutdownTimeout());
     log.info("stopped");
   }

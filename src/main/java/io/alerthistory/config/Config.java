@@ -22,6 +22,7 @@ import java.util.Set;
  * @param shutdownTimeout how long in-flight deliveries may take to finish on shutdown
  * @param delivery the delivery engine's settings ({@code DELIVERY_*}, {@code DEDUP_WINDOW}, {@code
  *     DEAD_LETTER_CAPACITY})
+ * @param healthCheckInterval time between active probes of each enabled target
  * @param logFormat {@code json} or {@code text}
  * @param logLevel root log level
  */
@@ -37,6 +38,7 @@ public record Config(
     long maxBodyBytes,
     Duration shutdownTimeout,
     DeliverySettings delivery,
+    Duration healthCheckInterval,
     String logFormat,
     String logLevel) {
 
@@ -69,6 +71,7 @@ public record Config(
         env.bytes("MAX_BODY_BYTES", 4L * 1024 * 1024),
         env.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO),
         delivery(env),
+        env.duration("HEALTH_CHECK_INTERVAL", Duration.ofMinutes(2), Duration.ofSeconds(1)),
         env.oneOf("LOG_FORMAT", "json", Set.of("json", "text")),
         env.oneOf("LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")));
   }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.alerthistory.alert.Alert;
 import io.alerthistory.alert.Notification;
 import io.alerthistory.format.Formatters;
+import io.alerthistory.stats.DeliveryObserver;
+import io.alerthistory.stats.LaneState;
+import io.alerthistory.stats.LaneStateProvider;
 import io.alerthistory.target.Target;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.TargetSnapshot;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Intake, lane changes and replays are serialised by one short lock that never waits on I/O, so
  * a notification is either queued to every lane it concerns or to none.
  */
-public final class DeliveryEngine implements Dispatcher {
+public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
   private static final Duration RETRY_AFTER_WHEN_FULL = Duration.ofSeconds(5);
 
@@ -88,6 +91,35 @@ public final class DeliveryEngine implements Dispatcher {
       RandomGenerator random,
       DeliverySettings settings,
       DeadLetterStore deadLetters) {
+    this(
+        registry,
+        formatters,
+        http,
+        logSender,
+        prometheus,
+        clock,
+        scheduler,
+        random,
+        settings,
+        deadLetters,
+        DeliveryObserver.NONE);
+  }
+
+  /**
+   * @param observer told of every attempt and outcome, for the stats and passive health checks
+   */
+  public DeliveryEngine(
+      TargetRegistry registry,
+      Formatters formatters,
+      Sender http,
+      LogSender logSender,
+      PrometheusRegistry prometheus,
+      Clock clock,
+      Scheduler scheduler,
+      RandomGenerator random,
+      DeliverySettings settings,
+      DeadLetterStore deadLetters,
+      DeliveryObserver observer) {
     this.registry = registry;
     this.formatters = formatters;
     this.clock = clock;
@@ -108,7 +140,7 @@ public final class DeliveryEngine implements Dispatcher {
             settings,
             new Backoff(settings.backoffBase(), settings.backoffMax(), random),
             new AttemptRunner(formatters, http, logSender),
-            new Outcomes(metrics, history, deadLetters, clock),
+            new Outcomes(metrics, history, deadLetters, clock, observer),
             this::progressed,
             this::laneDrained);
     registry.onChange(snapshot -> syncLanes());
@@ -262,6 +294,20 @@ public final class DeliveryEngine implements Dispatcher {
     if (lanes.get(lane.name()) == null) {
       metrics.laneRetired(lane.name());
     }
+  }
+
+  @Override
+  public LaneState state(String target) {
+    DeliveryLane lane = lanes.get(target);
+    if (lane == null) {
+      return LaneState.IDLE;
+    }
+    DeliveryMetrics.LaneStats s = lane.stats(clock.instant());
+    return new LaneState(
+        s.queued(),
+        settings.queueCapacity(),
+        Math.round(s.oldestAgeSeconds() * 1000),
+        LaneState.Circuit.values()[s.circuitState()]);
   }
 
   private List<DeliveryMetrics.LaneStats> laneStats() {

@@ -143,6 +143,7 @@ final class DeliveryLane {
     } finally {
       lock.unlock();
     }
+    s.outcomes().queueDepth(name, owned.get());
   }
 
   /** Starts as many queued deliveries as the concurrency limit, pacer and breaker allow. */
@@ -169,7 +170,7 @@ final class DeliveryLane {
         if (wait.isPositive()) {
           if (!pacerWaiting) {
             pacerWaiting = true;
-            s.outcomes().metrics().pacerWait(name);
+            s.outcomes().pacerWait(name);
           }
           heldUp(now, now.plus(wait), expired);
           break;

@@ -1,5 +1,6 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.stats.DeliveryObserver;
 import io.alerthistory.target.Target;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,13 +17,28 @@ final class Outcomes {
   private final DeliveryHistory history;
   private final DeadLetterStore deadLetters;
   private final Clock clock;
+  private final DeliveryObserver observer;
 
   Outcomes(
-      DeliveryMetrics metrics, DeliveryHistory history, DeadLetterStore deadLetters, Clock clock) {
+      DeliveryMetrics metrics,
+      DeliveryHistory history,
+      DeadLetterStore deadLetters,
+      Clock clock,
+      DeliveryObserver observer) {
     this.metrics = metrics;
     this.history = history;
     this.deadLetters = deadLetters;
     this.clock = clock;
+    this.observer = observer;
+  }
+
+  void pacerWait(String target) {
+    metrics.pacerWait(target);
+    observer.rateLimited(target);
+  }
+
+  void queueDepth(String target, int depth) {
+    observer.queueDepth(target, depth);
   }
 
   DeliveryMetrics metrics() {
@@ -53,8 +69,13 @@ final class Outcomes {
             failure == null ? null : failure.label(),
             Math.round(latencyNanos / 1e4) / 100.0,
             o.detail()));
+    observer.attempt(t.name(), latencyNanos);
     if (failure != null) {
       metrics.attemptFailed(t.name(), failure);
+      observer.failed(t.name(), failure);
+      if (failure == FailureReason.RATE_LIMITED) {
+        observer.rateLimited(t.name());
+      }
     }
   }
 
@@ -70,8 +91,9 @@ final class Outcomes {
   }
 
   void delivered(Target t, Job job) {
-    metrics.delivered(
-        t.name(), t.type().wireName(), Duration.between(job.startedAt, clock.instant()));
+    Duration took = Duration.between(job.startedAt, clock.instant());
+    metrics.delivered(t.name(), t.type().wireName(), took);
+    observer.delivered(t.name(), took.toNanos());
     log.atDebug()
         .addKeyValue("delivery_id", job.delivery.id())
         .addKeyValue("target", t.name())
@@ -110,6 +132,7 @@ final class Outcomes {
                   .log("dead-letter queue full, oldest letter dropped");
             });
     metrics.deadLettered(t.name(), t.type().wireName(), reason);
+    observer.deadLettered(t.name());
     if (!quietly) {
       LoggingEventBuilder e =
           reason == DeadLetterReason.MAX_AGE || o == null ? log.atWarn() : log.atError();

@@ -1,18 +1,25 @@
 package io.alerthistory.http;
 
 import io.alerthistory.delivery.DeliveryEngine;
+import io.alerthistory.health.HealthMonitor;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
+import io.alerthistory.stats.PublishingStats;
 import io.alerthistory.target.TargetRegistry;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The HTTP API: explicit routes per area, a request id on every request, JSON errors. */
 public final class HttpServer {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+  /** List answers of the stats API are rendered at most this often. */
+  private static final Duration STATS_CACHE = Duration.ofSeconds(1);
 
   private final WebServer server;
 
@@ -24,6 +31,8 @@ public final class HttpServer {
       RefreshManager refresh,
       PrometheusRegistry metrics,
       DeliveryEngine delivery,
+      HealthMonitor health,
+      PublishingStats stats,
       String adminToken) {
     AdminAuth admin = new AdminAuth(adminToken);
     HttpRouting.Builder routing =
@@ -33,6 +42,9 @@ public final class HttpServer {
             .register(new MetricsRoutes(metrics))
             .register(new WebhookRoutes(ingest))
             .register(new TargetRoutes(registry))
+            // before any /targets/{name} route, so "health" is never read as a target name
+            .register(new HealthRoutes(health, admin))
+            .register(new StatsRoutes(stats, STATS_CACHE))
             .register(new RefreshRoutes(refresh, admin))
             .register(new DeadLetterRoutes(delivery, admin))
             .register(new DeliveryRoutes(delivery))
@@ -53,7 +65,15 @@ public final class HttpServer {
                             + req.prologue().method().text()
                             + " "
                             + req.path().path()));
-    server = WebServer.builder().host(host).port(port).shutdownHook(false).routing(routing).build();
+    server =
+        WebServer.builder()
+            .host(host)
+            .port(port)
+            .shutdownHook(false)
+            // large answers (stats) would otherwise wait ~40 ms for the client's delayed ACK
+            .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+            .routing(routing)
+            .build();
   }
 
   public HttpServer start() {

@@ -28,12 +28,18 @@ final class JsonResponses {
   private JsonResponses() {}
 
   static void send(ServerResponse res, int status, Object body) {
-    byte[] bytes;
+    sendBytes(res, status, bytes(body));
+  }
+
+  static byte[] bytes(Object body) {
     try {
-      bytes = MAPPER.writeValueAsBytes(body);
+      return MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write answer", e);
     }
+  }
+
+  static void sendBytes(ServerResponse res, int status, byte[] bytes) {
     res.status(Status.create(status));
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
     res.send(bytes);

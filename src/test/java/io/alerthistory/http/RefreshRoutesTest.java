@@ -12,10 +12,16 @@ import io.alerthistory.delivery.HttpSender;
 import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
+import io.alerthistory.health.HealthMonitor;
+import io.alerthistory.health.HealthSettings;
+import io.alerthistory.health.NetworkProber;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.refresh.RefreshSettings;
 import io.alerthistory.refresh.VirtualThreadScheduler;
+import io.alerthistory.stats.DeliveryStats;
+import io.alerthistory.stats.PublishingStats;
+import io.alerthistory.stats.StatsSettings;
 import io.alerthistory.target.SourceEntry;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
@@ -113,6 +119,14 @@ class RefreshRoutesTest {
             new java.util.Random(1),
             DeliverySettings.defaults(),
             new InMemoryDeadLetterStore(10));
+    HealthMonitor health =
+        new HealthMonitor(
+            registry,
+            new NetworkProber(Duration.ofSeconds(1)),
+            HealthSettings.defaults(),
+            Clock.systemUTC(),
+            new VirtualThreadScheduler("health"),
+            metrics);
     server =
         new HttpServer(
                 "127.0.0.1",
@@ -122,6 +136,15 @@ class RefreshRoutesTest {
                 refresh,
                 metrics,
                 engine,
+                health,
+                new PublishingStats(
+                    new DeliveryStats(Clock.systemUTC()),
+                    registry,
+                    health,
+                    engine,
+                    refresh::status,
+                    StatsSettings.defaults(),
+                    Clock.systemUTC()),
                 TOKEN)
             .start();
     refresh.start();
