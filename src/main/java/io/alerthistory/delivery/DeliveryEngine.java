@@ -10,6 +10,7 @@ import io.alerthistory.stats.LaneStateProvider;
 import io.alerthistory.target.Target;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.TargetSnapshot;
+import io.alerthistory.time.Scheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -487,7 +488,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     } else {
       workers.shutdown();
     }
-    scheduler.shutdown();
+    scheduler.shutdown(Duration.ofSeconds(1));
     log.atInfo().addKeyValue("dead_letters", deadLetters.size()).log("delivery engine stopped");
   }
 

@@ -2,6 +2,7 @@ package io.alerthistory.delivery;
 
 import io.alerthistory.target.RateLimit;
 import io.alerthistory.target.Target;
+import io.alerthistory.time.Scheduler;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;

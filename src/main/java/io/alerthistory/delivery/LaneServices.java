@@ -1,5 +1,6 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.time.Scheduler;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;

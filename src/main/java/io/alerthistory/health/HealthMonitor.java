@@ -1,9 +1,9 @@
 package io.alerthistory.health;
 
-import io.alerthistory.refresh.Scheduler;
 import io.alerthistory.target.Target;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.TargetSnapshot;
+import io.alerthistory.time.Scheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;

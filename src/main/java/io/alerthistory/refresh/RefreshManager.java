@@ -11,6 +11,7 @@ import io.alerthistory.target.TargetSnapshot;
 import io.alerthistory.target.source.TargetSource;
 import io.alerthistory.target.source.TargetSourceException;
 import io.alerthistory.target.source.TargetSourceException.ErrorType;
+import io.alerthistory.time.Scheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;

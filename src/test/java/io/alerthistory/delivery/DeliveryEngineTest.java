@@ -194,7 +194,7 @@ class DeliveryEngineTest {
     assertThat(letter.responseExcerpt()).isEqualTo("{\"error\":\"bad payload\"}");
     assertThat(letter.attempts()).isEqualTo(1);
     assertThat(received("/in")).isEqualTo(1);
-    assertThat(h.scheduler.pending()).isZero();
+    assertThat(h.scheduler.pending()).isEmpty();
     assertThat(
             h.metrics.value(
                 "alert_history_publishing_dead_letters",

@@ -2,10 +2,10 @@ package io.alerthistory.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alerthistory.refresh.MutableClock;
-import io.alerthistory.refresh.Scheduler;
 import io.alerthistory.stats.Fixtures;
 import io.alerthistory.target.TargetRegistry;
+import io.alerthistory.testing.MutableClock;
+import io.alerthistory.time.Scheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;

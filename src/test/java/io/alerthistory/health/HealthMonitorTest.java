@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.alerthistory.refresh.MutableClock;
 import io.alerthistory.stats.Fixtures;
 import io.alerthistory.target.Target;
 import io.alerthistory.target.TargetRegistry;
+import io.alerthistory.testing.MutableClock;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.alerthistory.delivery.FailureReason;
-import io.alerthistory.refresh.MutableClock;
+import io.alerthistory.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.alerthistory.stats;
 
-import io.alerthistory.refresh.Scheduler;
 import io.alerthistory.target.PayloadFormat;
 import io.alerthistory.target.Target;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.TargetSnapshot;
 import io.alerthistory.target.TargetType;
+import io.alerthistory.time.Scheduler;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

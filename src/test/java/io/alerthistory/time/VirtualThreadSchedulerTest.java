@@ -1,8 +1,9 @@
-package io.alerthistory.refresh;
+package io.alerthistory.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.alerthistory.testing.Probes;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;

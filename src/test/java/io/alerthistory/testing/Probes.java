@@ -1,4 +1,4 @@
-package io.alerthistory.refresh;
+package io.alerthistory.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -16,11 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads what a test cannot see directly: exposed metrics, and live threads including virtual. */
-final class Probes {
+public final class Probes {
   private Probes() {}
 
   /** The text exposition, as {@code GET /metrics} serves it. */
-  static String exposition(PrometheusRegistry registry) {
+  public static String exposition(PrometheusRegistry registry) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       PrometheusTextFormatWriter.create().write(out, registry.scrape());
@@ -31,7 +31,7 @@ final class Probes {
   }
 
   /** The value of one exposed sample such as {@code name{label="v"}}, or null when absent. */
-  static Double sample(PrometheusRegistry registry, String series) {
+  public static Double sample(PrometheusRegistry registry, String series) {
     for (String line : exposition(registry).split("\n")) {
       if (line.startsWith(series + " ")) {
         return Double.parseDouble(line.substring(series.length() + 1).trim());
@@ -44,7 +44,7 @@ final class Probes {
    * Names of live threads starting with {@code prefix}. Thread.getAllStackTraces() leaves out
    * virtual threads, so this reads a JSON thread dump, which lists them.
    */
-  static List<String> liveThreads(String prefix) {
+  public static List<String> liveThreads(String prefix) {
     try {
       Path dir = Files.createTempDirectory("threads");
       Path file = dir.resolve("dump.json");

@@ -1,10 +1,10 @@
-package io.alerthistory.refresh;
+package io.alerthistory.time;
 
 import java.time.Duration;
 
 /**
- * Runs tasks after a delay. The refresh manager waits only through this, so tests drive time with a
- * manual implementation instead of sleeping.
+ * Runs tasks after a delay. Every wait of the service (refresh backoff, retry backoff, pacing, an
+ * open breaker, health probes) goes through it, so tests drive time by hand instead of sleeping.
  */
 public interface Scheduler {
 

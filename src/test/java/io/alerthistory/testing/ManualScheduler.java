@@ -1,31 +1,32 @@
-package io.alerthistory.delivery;
+package io.alerthistory.testing;
 
-import io.alerthistory.testing.MutableClock;
+import io.alerthistory.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * A scheduler driven by the test: {@link #advance} moves the clock and runs every task that falls
- * due, each at its own due time, on the calling thread.
+ * A scheduler driven by the test: {@link #advance} moves the clock to each due task in turn and
+ * runs it on the calling thread.
  */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
   private record Task(Instant due, long seq, Runnable run) {}
 
-  private final MutableClock clock;
   private final PriorityQueue<Task> tasks =
       new PriorityQueue<>(Comparator.comparing(Task::due).thenComparingLong(Task::seq));
+  private final MutableClock clock;
   private long seq;
-  private boolean shutdown;
+  private boolean shut;
 
-  ManualScheduler(MutableClock clock) {
+  public ManualScheduler(MutableClock clock) {
     this.clock = clock;
   }
 
   @Override
   public synchronized Cancellable schedule(Duration delay, Runnable run) {
-    if (shutdown) {
+    if (shut) {
       return () -> {};
     }
     Task t = new Task(clock.instant().plus(delay), seq++, run);
@@ -38,13 +39,19 @@ final class ManualScheduler implements Scheduler {
   }
 
   @Override
-  public synchronized void shutdown() {
-    shutdown = true;
+  public synchronized boolean shutdown(Duration timeout) {
+    shut = true;
     tasks.clear();
+    return true;
   }
 
-  /** Moves time forward by {@code d}, running what falls due in order. */
-  void advance(Duration d) {
+  /** Runs the tasks due now, including those they schedule for now. */
+  public void runDue() {
+    advance(Duration.ZERO);
+  }
+
+  /** Moves time forward by {@code d}, running every task that falls due on the way, in order. */
+  public void advance(Duration d) {
     Instant end = clock.instant().plus(d);
     while (true) {
       Task next;
@@ -63,13 +70,14 @@ final class ManualScheduler implements Scheduler {
     clock.set(end);
   }
 
-  /** How long until the earliest pending task, or null when none is pending. */
-  synchronized Duration nextDelay() {
-    Task next = tasks.peek();
-    return next == null ? null : Duration.between(clock.instant(), next.due());
+  /** When the pending tasks are due, earliest first. */
+  public synchronized List<Instant> pending() {
+    return tasks.stream().sorted(tasks.comparator()).map(Task::due).toList();
   }
 
-  synchronized int pending() {
-    return tasks.size();
+  /** How long until the earliest pending task, or null when none is pending. */
+  public synchronized Duration nextDelay() {
+    Task next = tasks.peek();
+    return next == null ? null : Duration.between(clock.instant(), next.due());
   }
 }

@@ -1,4 +1,4 @@
-package io.alerthistory.refresh;
+package io.alerthistory.time;
 
 import java.time.Duration;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.alerthistory.delivery;
+package io.alerthistory.time;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Scheduler} on one daemon timer thread. The engine's tasks only move deliveries between
- * queues and start attempts on other threads, so one thread keeps up.
+ * A {@link Scheduler} on one daemon timer thread, for tasks that never block: the delivery engine's
+ * only move deliveries between queues and start attempts on other threads, so one thread keeps up.
  */
 public final class ExecutorScheduler implements Scheduler {
   private static final Logger log = LoggerFactory.getLogger(ExecutorScheduler.class);
@@ -43,7 +43,13 @@ public final class ExecutorScheduler implements Scheduler {
   }
 
   @Override
-  public void shutdown() {
+  public boolean shutdown(Duration timeout) {
     timer.shutdownNow();
+    try {
+      return timer.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 }
