@@ -80,33 +80,6 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   /**
    * @param http sends to every target but {@code log} ones
    * @param random jitter of the retry backoff
-   */
-  public DeliveryEngine(
-      TargetRegistry registry,
-      Formatters formatters,
-      Sender http,
-      LogSender logSender,
-      PrometheusRegistry prometheus,
-      Clock clock,
-      Scheduler scheduler,
-      RandomGenerator random,
-      DeliverySettings settings,
-      DeadLetterStore deadLetters) {
-    this(
-        registry,
-        formatters,
-        http,
-        logSender,
-        prometheus,
-        clock,
-        scheduler,
-        random,
-        settings,
-        deadLetters,
-        DeliveryObserver.NONE);
-  }
-
-  /**
    * @param observer told of every attempt and outcome, for the stats and passive health checks
    */
   public DeliveryEngine(

@@ -12,6 +12,7 @@ import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.json.Json;
+import io.alerthistory.stats.DeliveryObserver;
 import io.alerthistory.target.SourceEntry;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
@@ -161,7 +162,8 @@ public final class DeliveryBench {
         new ExecutorScheduler("bench-timer"),
         new Random(1),
         settings,
-        new InMemoryDeadLetterStore(settings.deadLetterCapacity()));
+        new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
+        DeliveryObserver.NONE);
   }
 
   /**

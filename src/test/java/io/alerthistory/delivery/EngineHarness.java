@@ -3,6 +3,7 @@ package io.alerthistory.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.json.Json;
+import io.alerthistory.stats.DeliveryObserver;
 import io.alerthistory.target.SourceEntry;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
@@ -59,7 +60,8 @@ final class EngineHarness implements AutoCloseable {
         new ExecutorScheduler("test-timer"),
         new Random(1),
         settings,
-        new InMemoryDeadLetterStore(settings.deadLetterCapacity()));
+        new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
+        DeliveryObserver.NONE);
   }
 
   private DeliveryEngine engine(Clock c, Scheduler s, DeliverySettings settings) {
@@ -73,7 +75,8 @@ final class EngineHarness implements AutoCloseable {
         s,
         new Random(7),
         settings,
-        deadLetters);
+        deadLetters,
+        DeliveryObserver.NONE);
   }
 
   /** Settings for tests: dedup off unless a test turns it on. */

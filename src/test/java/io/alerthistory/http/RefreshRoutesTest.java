@@ -17,6 +17,7 @@ import io.alerthistory.health.NetworkProber;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.refresh.RefreshSettings;
+import io.alerthistory.stats.DeliveryObserver;
 import io.alerthistory.stats.DeliveryStats;
 import io.alerthistory.stats.PublishingStats;
 import io.alerthistory.stats.StatsSettings;
@@ -118,7 +119,8 @@ class RefreshRoutesTest {
             new ExecutorScheduler("delivery-timer"),
             new java.util.Random(1),
             DeliverySettings.defaults(),
-            new InMemoryDeadLetterStore(10));
+            new InMemoryDeadLetterStore(10),
+            DeliveryObserver.NONE);
     HealthMonitor health =
         new HealthMonitor(
             registry,
