@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * One HTTP request a format built for a delivery. Headers include the target's own (so they may
- * hold secrets); {@link #toString()} shows neither headers nor body.
+ * hold secrets); {@link #toString()} shows neither headers, body nor path.
  *
  * @param alert the alert an incident-shaped request is about, null for group-shaped formats
  */
@@ -37,6 +37,6 @@ public record OutgoingRequest(
 
   @Override
   public String toString() {
-    return method + " " + Redaction.url(url);
+    return method + " " + Redaction.url(url, true);
   }
 }

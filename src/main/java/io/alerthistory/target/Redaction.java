@@ -22,6 +22,14 @@ public final class Redaction {
 
   /** The URL with user info and query replaced by {@value #MASK} and any fragment dropped. */
   public static String url(URI url) {
+    return url(url, false);
+  }
+
+  /**
+   * As {@link #url(URI)}, and with the path masked too when it is itself a credential (a Slack
+   * incoming webhook's path is its token).
+   */
+  public static String url(URI url, boolean pathIsSecret) {
     if (url == null) {
       return null;
     }
@@ -34,7 +42,8 @@ public final class Redaction {
     if (url.getPort() >= 0) {
       b.append(':').append(url.getPort());
     }
-    b.append(url.getRawPath() == null ? "" : url.getRawPath());
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    b.append(pathIsSecret && !path.isEmpty() && !path.equals("/") ? "/" + MASK : path);
     if (url.getRawQuery() != null) {
       b.append('?').append(MASK);
     }

@@ -54,11 +54,27 @@ public record Target(
       out.add(url.getRawUserInfo());
       out.add(url.getUserInfo());
     }
+    if (url != null
+        && pathIsSecret()
+        && url.getRawPath() != null
+        && url.getRawPath().length() > 1) {
+      out.add(url.getRawPath());
+    }
     if (url != null && url.getRawQuery() != null) {
       out.add(url.getRawQuery());
       out.add(url.getQuery());
     }
     return out.stream().filter(v -> v != null && !v.isEmpty()).toList();
+  }
+
+  /** A Slack incoming webhook URL carries its token in the path. */
+  private boolean pathIsSecret() {
+    return type == TargetType.SLACK;
+  }
+
+  /** The URL as it may be shown: no credentials, query or (for Slack) path. */
+  public String redactedUrl() {
+    return Redaction.url(url, pathIsSecret());
   }
 
   public TargetView view() {
@@ -67,6 +83,6 @@ public record Target(
 
   @Override
   public String toString() {
-    return "Target[" + name + ", " + type.wireName() + ", " + Redaction.url(url) + "]";
+    return "Target[" + name + ", " + type.wireName() + ", " + redactedUrl() + "]";
   }
 }

@@ -32,7 +32,7 @@ public record TargetView(
         t.namespace().isEmpty() ? null : t.namespace(),
         t.origin(),
         t.type().wireName(),
-        Redaction.url(t.url()),
+        t.redactedUrl(),
         t.format().wireName(),
         t.enabled(),
         headers,

@@ -206,4 +206,18 @@ class TargetParserTest {
         .doesNotContain("frag");
     assertThat(t.view().url()).isEqualTo("https://***@example.com:8443/h?***");
   }
+
+  @Test
+  void aSlackWebhookPathIsASecret() throws Exception {
+    Target t =
+        ((TargetParser.Valid)
+                parse(
+                    "ops",
+                    "{\"type\": \"slack\", \"url\": \"https://hooks.slack.com/services/T0/B0/xoxsecret\"}"))
+            .target();
+    assertThat(t.view().url()).isEqualTo("https://hooks.slack.com/***");
+    assertThat(t.toString()).doesNotContain("xoxsecret");
+    assertThat(Redaction.scrub("no such channel for /services/T0/B0/xoxsecret", t.secrets()))
+        .doesNotContain("xoxsecret");
+  }
 }
