@@ -4,7 +4,6 @@ import io.alerthistory.config.Config;
 import io.alerthistory.config.ConfigException;
 import io.alerthistory.delivery.DeliveryEngine;
 import io.alerthistory.delivery.HttpSender;
-import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.health.HealthMonitor;
@@ -16,7 +15,8 @@ import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.stats.DeliveryStats;
 import io.alerthistory.stats.PublishingStats;
 import io.alerthistory.stats.StatsSettings;
-import io.alerthistory.store.InMemoryIncidentStore;
+import io.alerthistory.store.SqliteStore;
+import io.alerthistory.store.Store;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.source.DirectoryTargetSource;
@@ -48,11 +48,13 @@ public final class App {
   private final RefreshManager refresh;
   private final HealthMonitor health;
   private final HttpServer http;
+  private final Store store;
 
   private App(Config config, Clock clock) throws InterruptedException {
     this.config = config;
     PrometheusRegistry metrics = new PrometheusRegistry();
-    Formatters formatters = Formatters.standard(metrics, new InMemoryIncidentStore());
+    store = SqliteStore.open(config.dataDir(), metrics, config.delivery().deadLetterCapacity());
+    Formatters formatters = Formatters.standard(metrics, store.incidents());
     TargetRegistry registry = new TargetRegistry();
     DeliveryStats buckets = new DeliveryStats(clock);
     health =
@@ -74,7 +76,8 @@ public final class App {
             new ExecutorScheduler("delivery-timer"),
             RandomGenerator.getDefault(),
             config.delivery(),
-            new InMemoryDeadLetterStore(config.delivery().deadLetterCapacity()),
+            store.deadLetters(),
+            store.journal(),
             PublishingStats.observerFor(buckets, health));
     IngestService ingest = new IngestService(dispatcher, metrics, config.maxBodyBytes());
     refresh =
@@ -110,7 +113,10 @@ public final class App {
             .start();
     refresh.start();
     health.start();
-    if (refresh.awaitFirstLoad(config.refresh().timeout())) {
+    boolean loaded = refresh.awaitFirstLoad(config.refresh().timeout());
+    // requeued as soon as targets are loaded, now or later
+    dispatcher.recover(store.journal().unfinished());
+    if (loaded) {
       log.atInfo()
           .addKeyValue("port", http.port())
           .addKeyValue("source", config.targetSource())
@@ -154,6 +160,7 @@ public final class App {
     refresh.stop(Duration.ofSeconds(5));
     health.stop(Duration.ofSeconds(5));
     dispatcher.shutdown(config.shutdownTimeout());
+    store.close();
     log.info("stopped");
   }
 
@@ -171,7 +178,14 @@ public final class App {
     CountDownLatch signalled = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> signalled.countDown());
     Signal.handle(new Signal("INT"), s -> signalled.countDown());
-    App app = start(config, Clock.systemUTC());
+    App app;
+    try {
+      app = start(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("alert-history: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     signalled.await();
     app.stop();
     System.exit(0);

@@ -163,6 +163,7 @@ public final class DeliveryBench {
         new Random(1),
         settings,
         new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
+        io.alerthistory.delivery.Journal.NONE,
         DeliveryObserver.NONE);
   }
 

@@ -1,0 +1,57 @@
+package io.alerthistory.delivery;
+
+import io.alerthistory.alert.Notification;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where accepted deliveries are written before the webhook answers, so a crash loses nothing that
+ * was answered 200 (DESIGN §12). Writes are ordered: a delivery's {@link #finish} never overtakes
+ * its {@link #accept}.
+ */
+public interface Journal {
+
+  /**
+   * Records the deliveries of one notification. Called under the engine's intake lock, so it only
+   * queues the write.
+   *
+   * @return completes once the deliveries are durable, or exceptionally when the write failed
+   */
+  CompletableFuture<Void> accept(Notification notification, List<Delivery> deliveries);
+
+  /** The delivery was delivered or dead-lettered; it need not be recovered any more. */
+  void finish(String deliveryId);
+
+  /** Deliveries accepted and not finished, oldest first. */
+  List<Delivery> unfinished();
+
+  /**
+   * Whether unfinished deliveries survive a restart; then a shutdown leaves them in the journal
+   * instead of dead-lettering them.
+   */
+  boolean durable();
+
+  /** Keeps nothing: the in-memory engine. */
+  Journal NONE =
+      new Journal() {
+        private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletableFuture<Void> accept(Notification n, List<Delivery> deliveries) {
+          return DONE;
+        }
+
+        @Override
+        public void finish(String deliveryId) {}
+
+        @Override
+        public List<Delivery> unfinished() {
+          return List.of();
+        }
+
+        @Override
+        public boolean durable() {
+          return false;
+        }
+      };
+}
