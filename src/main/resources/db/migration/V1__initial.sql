@@ -1,6 +1,7 @@
 -- Accepted notifications, stored once for all their deliveries.
+-- Sequential integer ids append to the table's B-tree instead of splitting pages at random.
 CREATE TABLE notification (
-  id TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
   body TEXT NOT NULL,
   received_at TEXT NOT NULL
 );
@@ -9,7 +10,7 @@ CREATE TABLE notification (
 -- never copied: its settings and secrets are looked up at send time.
 CREATE TABLE journal (
   id TEXT PRIMARY KEY,
-  notification_id TEXT NOT NULL REFERENCES notification (id),
+  notification_id INTEGER NOT NULL REFERENCES notification (id),
   target TEXT NOT NULL,
   fingerprints TEXT NOT NULL,
   received_at TEXT NOT NULL,

@@ -4,15 +4,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /** Incident ids read from memory and written through to SQLite, from which they load at start. */
 final class SqliteIncidentStore implements IncidentStore {
-  private record Key(String target, String fingerprint) {}
-
   private final SqliteStore store;
-  private final ConcurrentMap<Key, String> ids = new ConcurrentHashMap<>();
+  private final InMemoryIncidentStore ids = new InMemoryIncidentStore();
 
   SqliteIncidentStore(SqliteStore store) throws SQLException {
     this.store = store;
@@ -21,7 +17,7 @@ final class SqliteIncidentStore implements IncidentStore {
           try (ResultSet rs =
               s.statement("SELECT target, fingerprint, incident_id FROM incident").executeQuery()) {
             while (rs.next()) {
-              ids.put(new Key(rs.getString(1), rs.getString(2)), rs.getString(3));
+              ids.put(rs.getString(1), rs.getString(2), rs.getString(3));
             }
           }
           return null;
@@ -30,12 +26,12 @@ final class SqliteIncidentStore implements IncidentStore {
 
   @Override
   public Optional<String> incidentId(String target, String fingerprint) {
-    return Optional.ofNullable(ids.get(new Key(target, fingerprint)));
+    return ids.incidentId(target, fingerprint);
   }
 
   @Override
   public void put(String target, String fingerprint, String incidentId) {
-    ids.put(new Key(target, fingerprint), incidentId);
+    ids.put(target, fingerprint, incidentId);
     store.submit(
         "incident_put",
         s -> {
@@ -52,7 +48,8 @@ final class SqliteIncidentStore implements IncidentStore {
 
   @Override
   public void remove(String target, String fingerprint) {
-    if (ids.remove(new Key(target, fingerprint)) != null) {
+    if (ids.incidentId(target, fingerprint).isPresent()) {
+      ids.remove(target, fingerprint);
       store.submit(
           "incident_remove",
           s -> {

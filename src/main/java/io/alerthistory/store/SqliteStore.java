@@ -29,7 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -72,6 +71,9 @@ public final class SqliteStore implements Store, Journal {
   private final SqliteIncidentStore incidents;
   private volatile boolean closed;
 
+  // owned by the writer thread
+  private long nextNotificationId;
+
   private SqliteStore(Path file, Connection connection, PrometheusRegistry registry, int dlqCap)
       throws SQLException {
     this.file = file;
@@ -91,6 +93,11 @@ public final class SqliteStore implements Store, Journal {
             .labelNames("operation")
             .register(registry);
     // loaded before the writer starts: this thread still owns the connection
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM notification")) {
+      rs.next();
+      nextNotificationId = rs.getLong(1);
+    }
     this.deadLetters = new SqliteDeadLetterStore(this, dlqCap);
     this.incidents = new SqliteIncidentStore(this);
     // a platform thread: the driver's native calls would pin a virtual one anyway
@@ -242,10 +249,10 @@ public final class SqliteStore implements Store, Journal {
     return submit(
         "journal_accept",
         s -> {
-          String nid = UUID.randomUUID().toString();
+          long nid = s.nextNotificationId++;
           PreparedStatement n =
               s.statement("INSERT INTO notification (id, body, received_at) VALUES (?, ?, ?)");
-          n.setString(1, nid);
+          n.setLong(1, nid);
           n.setString(2, json(notification));
           n.setString(3, deliveries.getFirst().receivedAt().toString());
           n.executeUpdate();
@@ -256,7 +263,7 @@ public final class SqliteStore implements Store, Journal {
                       + " VALUES (?, ?, ?, ?, ?, 'accepted')");
           for (Delivery d : deliveries) {
             j.setString(1, d.id());
-            j.setString(2, nid);
+            j.setLong(2, nid);
             j.setString(3, d.target());
             j.setString(4, json(d.fingerprints()));
             j.setString(5, d.receivedAt().toString());
@@ -271,16 +278,14 @@ public final class SqliteStore implements Store, Journal {
     submit(
         "journal_finish",
         s -> {
-          String nid = null;
+          long nid;
           PreparedStatement q = s.statement("SELECT notification_id FROM journal WHERE id = ?");
           q.setString(1, deliveryId);
           try (ResultSet rs = q.executeQuery()) {
-            if (rs.next()) {
-              nid = rs.getString(1);
+            if (!rs.next()) {
+              return null;
             }
-          }
-          if (nid == null) {
-            return null;
+            nid = rs.getLong(1);
           }
           PreparedStatement d = s.statement("DELETE FROM journal WHERE id = ?");
           d.setString(1, deliveryId);
@@ -289,8 +294,8 @@ public final class SqliteStore implements Store, Journal {
               s.statement(
                   "DELETE FROM notification WHERE id = ?"
                       + " AND NOT EXISTS (SELECT 1 FROM journal WHERE notification_id = ?)");
-          n.setString(1, nid);
-          n.setString(2, nid);
+          n.setLong(1, nid);
+          n.setLong(2, nid);
           n.executeUpdate();
           return null;
         });
@@ -306,7 +311,7 @@ public final class SqliteStore implements Store, Journal {
   }
 
   private static List<Delivery> readUnfinished(SqliteStore s) throws SQLException {
-    Map<String, Notification> notifications = new HashMap<>();
+    Map<Long, Notification> notifications = new HashMap<>();
     List<Delivery> out = new ArrayList<>();
     try (Statement st = s.connection.createStatement();
         ResultSet rs =
@@ -315,7 +320,7 @@ public final class SqliteStore implements Store, Journal {
                     + " FROM journal j JOIN notification n ON n.id = j.notification_id"
                     + " ORDER BY j.received_at, j.rowid")) {
       while (rs.next()) {
-        String nid = rs.getString(5);
+        long nid = rs.getLong(5);
         Notification n = notifications.get(nid);
         if (n == null) {
           n = notification(rs.getString(6));
