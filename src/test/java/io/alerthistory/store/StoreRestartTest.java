@@ -89,6 +89,28 @@ class StoreRestartTest {
   }
 
   @Test
+  void journaledDeliveriesOfARemovedTargetAreDeadLetteredAtStart() throws Exception {
+    Path hook = targets.resolve("hook.json");
+    Files.writeString(hook, "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:1/down\"}");
+    Files.writeString(targets.resolve("log.json"), "{\"type\": \"log\", \"enabled\": false}");
+    try (RunningApp app = start()) {
+      assertThat(
+              app.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json"))
+                  .statusCode())
+          .isEqualTo(200);
+    } // the delivery is still retrying at shutdown: it stays in the journal
+    assertThat(StoreCrashTest.count(data, "journal")).isEqualTo(1);
+    Files.delete(hook);
+    try (RunningApp app = start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> letters(app).size() == 1);
+      JsonNode letter = letters(app).get(0);
+      assertThat(letter.get("target").asText()).isEqualTo("hook");
+      assertThat(letter.get("reason").asText()).isEqualTo("target_removed");
+    }
+    assertThat(StoreCrashTest.count(data, "journal")).isZero();
+  }
+
+  @Test
   void rootlyIncidentIdsSurviveARestart() throws Exception {
     api.stubFor(
         post(urlPathEqualTo("/v1/incidents"))
