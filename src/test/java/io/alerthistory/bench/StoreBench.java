@@ -6,10 +6,13 @@ import io.alerthistory.delivery.DeliverySettings;
 import io.alerthistory.delivery.Dispatcher;
 import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.Journal;
+import io.alerthistory.ingest.IngestService;
 import io.alerthistory.store.SqliteStore;
 import io.alerthistory.target.TargetRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +27,11 @@ import java.util.concurrent.Future;
  * intake is measured):
  *
  * <ul>
- *   <li>{@code ingest [notifications] [concurrency]}: dispatch rate with the in-memory engine, then
- *       with the SQLite journal (each dispatch returns once its deliveries are committed).
+ *   <li>{@code webhook [notifications] [concurrency]}: webhook bodies through the ingest service
+ *       (parse, validate, dispatch; no HTTP) with the in-memory engine, then with the SQLite
+ *       journal, where each call returns once its deliveries are committed.
+ *   <li>{@code dispatch [notifications] [concurrency]}: the same, parsed notifications straight to
+ *       the engine: the journal against a lock and an enqueue.
  *   <li>{@code recover [deliveries]}: journals that many deliveries, then times a restart: open the
  *       store, read the journal, requeue everything in the lanes.
  * </ul>
@@ -34,16 +40,35 @@ public final class StoreBench {
   private StoreBench() {}
 
   public static void main(String[] args) throws Exception {
-    String mode = args.length > 0 ? args[0] : "ingest";
+    String mode = args.length > 0 ? args[0] : "webhook";
     switch (mode) {
-      case "ingest" ->
+      case "dispatch", "webhook" ->
           ingest(
+              mode,
               args.length > 1 ? Integer.parseInt(args[1]) : 50_000,
               args.length > 2 ? Integer.parseInt(args[2]) : 64);
       case "recover" -> recover(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
-      default -> throw new IllegalArgumentException("ingest or recover");
+      default -> throw new IllegalArgumentException("webhook, dispatch or recover");
     }
     System.exit(0);
+  }
+
+  /** A one-alert webhook body as Alertmanager sends it. */
+  private static byte[] body(int i) {
+    return """
+        {"version": "4", "groupKey": "{}:{alertname=\\"Ingest%d\\"}", "status": "firing",
+         "receiver": "alert-history", "groupLabels": {"alertname": "Ingest%d"},
+         "commonLabels": {"alertname": "Ingest%d", "severity": "warning"},
+         "commonAnnotations": {}, "externalURL": "http://alertmanager:9093",
+         "alerts": [{"status": "firing", "fingerprint": "%016x",
+           "labels": {"alertname": "Ingest%d", "severity": "warning", "namespace": "payments",
+                      "pod": "api-%05d", "container": "api"},
+           "annotations": {"summary": "Pod payments/api-%05d is crash looping"},
+           "startsAt": "2026-03-01T09:00:00Z", "endsAt": "0001-01-01T00:00:00Z",
+           "generatorURL": "http://prometheus:9090/graph?g0.expr=up"}]}
+        """
+        .formatted(i, i, i, i, i, i, i)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static DeliverySettings settings() {
@@ -54,13 +79,16 @@ public final class StoreBench {
         .build();
   }
 
-  static void ingest(int count, int concurrency) throws Exception {
+  static void ingest(String mode, int count, int concurrency) throws Exception {
     List<Notification> notes = new ArrayList<>();
+    List<byte[]> bodies = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       notes.add(DeliveryBench.notification("Ingest" + i, i));
+      bodies.add(body(i));
     }
     int port = closedPort();
     DeliverySettings s = settings();
+    boolean webhook = mode.equals("webhook");
     // warm-up, then measured runs alternating so neither gets the JIT's leftovers
     for (int round = 0; round < 2; round++) {
       DeliveryEngine memory =
@@ -69,20 +97,38 @@ public final class StoreBench {
               s,
               new InMemoryDeadLetterStore(s.deadLetterCapacity()),
               Journal.NONE);
-      double inMemory = rate(memory, notes, concurrency);
+      double inMemory =
+          webhook ? ingestRate(memory, bodies, concurrency) : rate(memory, notes, concurrency);
       memory.shutdown(Duration.ZERO);
 
       Path dir = Files.createTempDirectory("store-bench");
-      SqliteStore store = SqliteStore.open(dir, new PrometheusRegistry(), s.deadLetterCapacity());
+      PrometheusRegistry metrics = new PrometheusRegistry();
+      SqliteStore store = SqliteStore.open(dir, metrics, s.deadLetterCapacity());
       DeliveryEngine durable =
           DeliveryBench.engine(
               DeliveryBench.targets(1, port, false), s, store.deadLetters(), store.journal());
-      double sqlite = rate(durable, notes, concurrency);
+      double sqlite =
+          webhook ? ingestRate(durable, bodies, concurrency) : rate(durable, notes, concurrency);
       durable.shutdown(Duration.ZERO);
       store.close();
+      var commits =
+          (io.prometheus.metrics.model.snapshots.HistogramSnapshot)
+              metrics.scrape().stream()
+                  .filter(
+                      m ->
+                          m.getMetadata()
+                              .getName()
+                              .startsWith("alert_history_store_journal_commit"))
+                  .findFirst()
+                  .orElseThrow();
+      var c = commits.getDataPoints().getFirst();
       System.out.printf(
-          "%s: in-memory %.0f notifications/s, SQLite journal %.0f notifications/s (%.0f%%),"
+          "  %d commits, %.1f operations per commit, %.2f ms per commit%n",
+          c.getCount(), (double) count / c.getCount(), 1000 * c.getSum() / c.getCount());
+      System.out.printf(
+          "%s %s: in-memory %.0f notifications/s, SQLite journal %.0f notifications/s (%.0f%%),"
               + " %d notifications, %d concurrent%n",
+          mode,
           round == 0 ? "warm-up" : "measured",
           inMemory,
           sqlite,
@@ -94,20 +140,48 @@ public final class StoreBench {
 
   private static double rate(DeliveryEngine engine, List<Notification> notes, int concurrency)
       throws Exception {
+    return rate(
+        notes,
+        concurrency,
+        n -> {
+          if (!(engine.dispatch(n) instanceof Dispatcher.Queued)) {
+            throw new IllegalStateException("refused");
+          }
+        });
+  }
+
+  /** Webhook bodies through the ingest service: parse, validate, dispatch; no HTTP. */
+  private static double ingestRate(DeliveryEngine engine, List<byte[]> bodies, int concurrency)
+      throws Exception {
+    IngestService ingest = new IngestService(engine, new PrometheusRegistry(), 4 << 20);
+    return rate(
+        bodies,
+        concurrency,
+        b -> {
+          var outcome = ingest.ingest("application/json", b.length, new ByteArrayInputStream(b));
+          if (!(outcome instanceof IngestService.Accepted)) {
+            throw new IllegalStateException("refused: " + outcome);
+          }
+        });
+  }
+
+  private interface Call<T> {
+    void run(T item) throws Exception;
+  }
+
+  private static <T> double rate(List<T> items, int concurrency, Call<T> call) throws Exception {
     long start = System.nanoTime();
     try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> done = new ArrayList<>();
-      int per = (notes.size() + concurrency - 1) / concurrency;
+      int per = (items.size() + concurrency - 1) / concurrency;
       for (int c = 0; c < concurrency; c++) {
-        List<Notification> mine =
-            notes.subList(Math.min(c * per, notes.size()), Math.min((c + 1) * per, notes.size()));
+        List<T> mine =
+            items.subList(Math.min(c * per, items.size()), Math.min((c + 1) * per, items.size()));
         done.add(
             callers.submit(
                 () -> {
-                  for (Notification n : mine) {
-                    if (!(engine.dispatch(n) instanceof Dispatcher.Queued)) {
-                      throw new IllegalStateException("refused");
-                    }
+                  for (T item : mine) {
+                    call.run(item);
                   }
                   return null;
                 }));
@@ -116,7 +190,7 @@ public final class StoreBench {
         f.get();
       }
     }
-    return notes.size() / ((System.nanoTime() - start) / 1e9);
+    return items.size() / ((System.nanoTime() - start) / 1e9);
   }
 
   static void recover(int deliveries) throws Exception {
