@@ -15,7 +15,7 @@ CREATE TABLE journal (
   fingerprints TEXT NOT NULL,
   received_at TEXT NOT NULL,
   state TEXT NOT NULL
-);
+) WITHOUT ROWID; -- one B-tree keyed by the delivery id, no second index for it
 CREATE INDEX journal_notification ON journal (notification_id);
 
 CREATE TABLE dead_letter (

@@ -138,6 +138,8 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     List<DeliveryLane> touched = new ArrayList<>();
     int queued = 0;
     CompletableFuture<Void> durable = null;
+    // wasted when no target takes the notification; cheaper than encoding under the lock
+    String encoded = journal.encode(notification);
     intake.lock();
     try {
       if (closed) {
@@ -169,7 +171,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       plan.forEach(p -> p.jobs.forEach(j -> accepted.add(j.delivery)));
       if (!accepted.isEmpty()) {
         // queued in intake order, so a delivery's finish never overtakes its accept
-        durable = journal.accept(notification, accepted);
+        durable = journal.accept(notification, encoded, accepted);
       }
       for (Planned p : plan) {
         p.jobs.forEach(p.lane::enqueueReserved);
@@ -428,7 +430,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
         return new Refused("the queue of target \"" + letter.target() + "\" is full");
       }
       // journaled before the letter goes, so a crash in between keeps one of them
-      journal.accept(letter.delivery().notification(), List.of(letter.delivery()));
+      journal.accept(letter.delivery().notification(), null, List.of(letter.delivery()));
       if (!deadLetters.remove(letter.id())) {
         journal.finish(letter.delivery().id());
         lane.release(1);

@@ -12,12 +12,20 @@ import java.util.concurrent.CompletableFuture;
 public interface Journal {
 
   /**
+   * Encodes a notification for {@link #accept}, on the caller's thread before the intake lock, so
+   * the work is spread over the callers instead of the journal's writer.
+   */
+  String encode(Notification notification);
+
+  /**
    * Records the deliveries of one notification. Called under the engine's intake lock, so it only
    * queues the write.
    *
+   * @param encoded the notification from {@link #encode}, or null to encode it in the journal
    * @return completes once the deliveries are durable, or exceptionally when the write failed
    */
-  CompletableFuture<Void> accept(Notification notification, List<Delivery> deliveries);
+  CompletableFuture<Void> accept(
+      Notification notification, String encoded, List<Delivery> deliveries);
 
   /** The delivery was delivered or dead-lettered; it need not be recovered any more. */
   void finish(String deliveryId);
@@ -37,7 +45,13 @@ public interface Journal {
         private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
         @Override
-        public CompletableFuture<Void> accept(Notification n, List<Delivery> deliveries) {
+        public String encode(Notification notification) {
+          return null;
+        }
+
+        @Override
+        public CompletableFuture<Void> accept(
+            Notification n, String encoded, List<Delivery> deliveries) {
           return DONE;
         }
 

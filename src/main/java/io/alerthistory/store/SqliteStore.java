@@ -245,7 +245,13 @@ public final class SqliteStore implements Store, Journal {
   // --- journal
 
   @Override
-  public CompletableFuture<Void> accept(Notification notification, List<Delivery> deliveries) {
+  public String encode(Notification notification) {
+    return json(notification);
+  }
+
+  @Override
+  public CompletableFuture<Void> accept(
+      Notification notification, String encoded, List<Delivery> deliveries) {
     return submit(
         "journal_accept",
         s -> {
@@ -253,7 +259,7 @@ public final class SqliteStore implements Store, Journal {
           PreparedStatement n =
               s.statement("INSERT INTO notification (id, body, received_at) VALUES (?, ?, ?)");
           n.setLong(1, nid);
-          n.setString(2, json(notification));
+          n.setString(2, encoded != null ? encoded : json(notification));
           n.setString(3, deliveries.getFirst().receivedAt().toString());
           n.executeUpdate();
           PreparedStatement j =
@@ -318,7 +324,7 @@ public final class SqliteStore implements Store, Journal {
             st.executeQuery(
                 "SELECT j.id, j.target, j.fingerprints, j.received_at, n.id, n.body"
                     + " FROM journal j JOIN notification n ON n.id = j.notification_id"
-                    + " ORDER BY j.received_at, j.rowid")) {
+                    + " ORDER BY j.received_at, n.id")) {
       while (rs.next()) {
         long nid = rs.getLong(5);
         Notification n = notifications.get(nid);
