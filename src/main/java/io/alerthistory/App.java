@@ -15,6 +15,7 @@ import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.stats.DeliveryStats;
 import io.alerthistory.stats.PublishingStats;
 import io.alerthistory.stats.StatsSettings;
+import io.alerthistory.stats.StatsSnapshot;
 import io.alerthistory.store.SqliteStore;
 import io.alerthistory.store.Store;
 import io.alerthistory.target.TargetParser;
@@ -23,6 +24,7 @@ import io.alerthistory.target.source.DirectoryTargetSource;
 import io.alerthistory.target.source.KubernetesTargetSource;
 import io.alerthistory.target.source.TargetSource;
 import io.alerthistory.time.ExecutorScheduler;
+import io.alerthistory.time.Scheduler;
 import io.alerthistory.time.VirtualThreadScheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -42,6 +44,9 @@ public final class App {
   /** Secret events are debounced this long so a burst of changes is applied once. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
 
+  /** Stats rings are saved this often (and at shutdown); a crash loses at most this much. */
+  private static final Duration STATS_SAVE_INTERVAL = Duration.ofMinutes(1);
+
   private final Config config;
   private final Logger log = LoggerFactory.getLogger(App.class);
   private final DeliveryEngine dispatcher;
@@ -49,6 +54,8 @@ public final class App {
   private final HealthMonitor health;
   private final HttpServer http;
   private final Store store;
+  private final DeliveryStats buckets;
+  private final Scheduler statsSaver = new VirtualThreadScheduler("stats-save");
 
   private App(Config config, Clock clock) throws InterruptedException {
     this.config = config;
@@ -56,7 +63,8 @@ public final class App {
     store = SqliteStore.open(config.dataDir(), metrics, config.delivery().deadLetterCapacity());
     Formatters formatters = Formatters.standard(metrics, store.incidents());
     TargetRegistry registry = new TargetRegistry();
-    DeliveryStats buckets = new DeliveryStats(clock);
+    buckets = new DeliveryStats(clock);
+    store.stats().ifPresent(this::restoreStats);
     health =
         new HealthMonitor(
             registry,
@@ -113,6 +121,7 @@ public final class App {
             .start();
     refresh.start();
     health.start();
+    scheduleStatsSave();
     boolean loaded = refresh.awaitFirstLoad(config.refresh().timeout());
     // requeued as soon as targets are loaded, now or later
     dispatcher.recover(store.journal().unfinished());
@@ -126,6 +135,31 @@ public final class App {
           .addKeyValue("port", http.port())
           .addKeyValue("error", refresh.status().error())
           .log("targets could not be loaded yet; not ready, retrying in the background");
+    }
+  }
+
+  private void restoreStats(StatsSnapshot saved) {
+    try {
+      buckets.restore(saved);
+    } catch (IllegalArgumentException e) {
+      log.atWarn().addKeyValue("error", e.getMessage()).log("saved stats not restored");
+    }
+  }
+
+  private void scheduleStatsSave() {
+    statsSaver.schedule(
+        STATS_SAVE_INTERVAL,
+        () -> {
+          saveStats();
+          scheduleStatsSave();
+        });
+  }
+
+  private void saveStats() {
+    try {
+      store.saveStats(buckets.snapshot()).join();
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("error", e.getMessage()).log("stats not saved");
     }
   }
 
@@ -160,6 +194,8 @@ public final class App {
     refresh.stop(Duration.ofSeconds(5));
     health.stop(Duration.ofSeconds(5));
     dispatcher.shutdown(config.shutdownTimeout());
+    statsSaver.shutdown(Duration.ofSeconds(1));
+    saveStats();
     store.close();
     log.info("stopped");
   }

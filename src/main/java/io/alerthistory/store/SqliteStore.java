@@ -9,11 +9,14 @@ import io.alerthistory.delivery.DeadLetterStore;
 import io.alerthistory.delivery.Delivery;
 import io.alerthistory.delivery.Journal;
 import io.alerthistory.json.Json;
+import io.alerthistory.stats.StatsSnapshot;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +31,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -240,6 +244,61 @@ public final class SqliteStore implements Store, Journal {
     } catch (SQLException e) {
       log.atWarn().addKeyValue("error", e.getMessage()).log("rollback failed");
     }
+  }
+
+  // --- stats rings
+
+  @Override
+  public Optional<StatsSnapshot> stats() {
+    return this.<Optional<StatsSnapshot>>submit(
+            "stats_load",
+            s -> {
+              Map<String, int[]> rings = new HashMap<>();
+              Instant takenAt = null;
+              int slots = 0;
+              int stride = 0;
+              try (ResultSet rs =
+                  s.statement("SELECT target, taken_at, slots, stride, data FROM stats_ring")
+                      .executeQuery()) {
+                while (rs.next()) {
+                  takenAt = Instant.parse(rs.getString(2));
+                  slots = rs.getInt(3);
+                  stride = rs.getInt(4);
+                  IntBuffer ints = ByteBuffer.wrap(rs.getBytes(5)).asIntBuffer();
+                  int[] data = new int[ints.remaining()];
+                  ints.get(data);
+                  rings.put(rs.getString(1), data);
+                }
+              }
+              return takenAt == null
+                  ? Optional.empty()
+                  : Optional.of(new StatsSnapshot(takenAt, slots, stride, rings));
+            })
+        .join();
+  }
+
+  @Override
+  public CompletableFuture<Void> saveStats(StatsSnapshot snapshot) {
+    return submit(
+        "stats_save",
+        s -> {
+          s.statement("DELETE FROM stats_ring").executeUpdate();
+          PreparedStatement ps =
+              s.statement(
+                  "INSERT INTO stats_ring (target, taken_at, slots, stride, data)"
+                      + " VALUES (?, ?, ?, ?, ?)");
+          for (Map.Entry<String, int[]> ring : snapshot.rings().entrySet()) {
+            ByteBuffer bytes = ByteBuffer.allocate(ring.getValue().length * Integer.BYTES);
+            bytes.asIntBuffer().put(ring.getValue());
+            ps.setString(1, ring.getKey());
+            ps.setString(2, snapshot.takenAt().toString());
+            ps.setInt(3, snapshot.slots());
+            ps.setInt(4, snapshot.stride());
+            ps.setBytes(5, bytes.array());
+            ps.executeUpdate();
+          }
+          return null;
+        });
   }
 
   // --- journal

@@ -111,6 +111,28 @@ class StoreRestartTest {
   }
 
   @Test
+  void statsBucketsSurviveARestart() throws Exception {
+    api.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
+    Files.writeString(
+        targets.resolve("hook.json"),
+        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/hook\"}".formatted(api.port()));
+    try (RunningApp app = start()) {
+      app.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> successes(app) == 1);
+    }
+    try (RunningApp app = start()) {
+      assertThat(successes(app)).isEqualTo(1);
+    }
+  }
+
+  private static long successes(RunningApp app) throws Exception {
+    return JSON.readTree(app.get("/api/v2/publishing/stats/hook").body())
+        .get("target")
+        .get("successes_24h")
+        .asLong();
+  }
+
+  @Test
   void rootlyIncidentIdsSurviveARestart() throws Exception {
     api.stubFor(
         post(urlPathEqualTo("/v1/incidents"))
