@@ -97,6 +97,11 @@ public final class SqliteStore implements Store, Journal {
             .labelNames("operation")
             .register(registry);
     // loaded before the writer starts: this thread still owns the connection
+    try (Statement s = connection.createStatement()) {
+      // a replay that replaced a journal row leaves its old notification behind
+      s.executeUpdate(
+          "DELETE FROM notification WHERE id NOT IN (SELECT notification_id FROM journal)");
+    }
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM notification")) {
       rs.next();
@@ -316,10 +321,12 @@ public final class SqliteStore implements Store, Journal {
         s -> {
           long nid = s.nextNotificationId++;
           PreparedStatement n =
-              s.statement("INSERT INTO notification (id, body, received_at) VALUES (?, ?, ?)");
+              s.statement(
+                  "INSERT INTO notification (id, body, received_at, pending) VALUES (?, ?, ?, ?)");
           n.setLong(1, nid);
           n.setString(2, encoded != null ? encoded : json(notification));
           n.setString(3, deliveries.getFirst().receivedAt().toString());
+          n.setInt(4, deliveries.size());
           n.executeUpdate();
           PreparedStatement j =
               s.statement(
@@ -356,12 +363,13 @@ public final class SqliteStore implements Store, Journal {
           d.setString(1, deliveryId);
           d.executeUpdate();
           PreparedStatement n =
-              s.statement(
-                  "DELETE FROM notification WHERE id = ?"
-                      + " AND NOT EXISTS (SELECT 1 FROM journal WHERE notification_id = ?)");
+              s.statement("UPDATE notification SET pending = pending - 1 WHERE id = ?");
           n.setLong(1, nid);
-          n.setLong(2, nid);
           n.executeUpdate();
+          PreparedStatement gone =
+              s.statement("DELETE FROM notification WHERE id = ? AND pending <= 0");
+          gone.setLong(1, nid);
+          gone.executeUpdate();
           return null;
         });
   }
