@@ -54,11 +54,13 @@ public final class App {
   private final HealthMonitor health;
   private final HttpServer http;
   private final Store store;
+  private final Clock clock;
   private final DeliveryStats buckets;
   private final Scheduler statsSaver = new VirtualThreadScheduler("stats-save");
 
   private App(Config config, Clock clock) throws InterruptedException {
     this.config = config;
+    this.clock = clock;
     PrometheusRegistry metrics = new PrometheusRegistry();
     store = SqliteStore.open(config.dataDir(), metrics, config.delivery().deadLetterCapacity());
     Formatters formatters = Formatters.standard(metrics, store.incidents());
@@ -146,11 +148,13 @@ public final class App {
     }
   }
 
+  /** Every minute: saves the stats rings and drops attempts past HISTORY_RETENTION. */
   private void scheduleStatsSave() {
     statsSaver.schedule(
         STATS_SAVE_INTERVAL,
         () -> {
           saveStats();
+          store.purgeAttemptsBefore(clock.instant().minus(config.delivery().historyRetention()));
           scheduleStatsSave();
         });
   }

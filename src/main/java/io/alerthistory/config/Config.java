@@ -21,7 +21,7 @@ import java.util.Set;
  * @param maxBodyBytes largest accepted webhook body
  * @param shutdownTimeout how long in-flight deliveries may take to finish on shutdown
  * @param delivery the delivery engine's settings ({@code DELIVERY_*}, {@code DEDUP_WINDOW}, {@code
- *     DEAD_LETTER_CAPACITY})
+ *     DEAD_LETTER_CAPACITY}, {@code HISTORY_RETENTION})
  * @param healthCheckInterval time between active probes of each enabled target
  * @param logFormat {@code json} or {@code text}
  * @param logLevel root log level
@@ -94,6 +94,8 @@ public record Config(
                 "DELIVERY_BREAKER_OPEN_DURATION", d.breakerOpenDuration(), Duration.ofSeconds(1)))
         .deadLetterCapacity(
             env.integer("DEAD_LETTER_CAPACITY", d.deadLetterCapacity(), 1, 1_000_000))
+        .historyRetention(
+            env.duration("HISTORY_RETENTION", d.historyRetention(), Duration.ofMillis(1)))
         .build();
   }
 }

@@ -114,6 +114,12 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     this.journal = journal;
     this.history =
         new DeliveryHistory(settings.historyFingerprints(), settings.historyPerFingerprint());
+    for (Journal.Attempted a :
+        journal.attempts(
+            clock.instant().minus(settings.historyRetention()),
+            settings.historyFingerprints() * settings.historyPerFingerprint())) {
+      history.record(a.fingerprints(), a.attempt());
+    }
     this.dedup = new DedupWindow(settings.dedupWindow(), settings.dedupMaxEntries());
     this.metrics = new DeliveryMetrics(prometheus, this::laneStats, deadLetters::size);
     this.workers =

@@ -1,6 +1,7 @@
 package io.alerthistory.delivery;
 
 import io.alerthistory.alert.Notification;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +34,15 @@ public interface Journal {
   /** Deliveries accepted and not finished, oldest first. */
   List<Delivery> unfinished();
 
+  /** An attempt, kept for the history of its alerts; queued, never waited for. */
+  void attempted(List<String> fingerprints, AttemptRecord attempt);
+
+  /** An attempt of an earlier run and the alerts it carried. */
+  record Attempted(List<String> fingerprints, AttemptRecord attempt) {}
+
+  /** The latest attempts made at or after {@code since}, at most {@code limit}, oldest first. */
+  List<Attempted> attempts(Instant since, int limit);
+
   /**
    * Whether unfinished deliveries survive a restart; then a shutdown leaves them in the journal
    * instead of dead-lettering them.
@@ -60,6 +70,14 @@ public interface Journal {
 
         @Override
         public List<Delivery> unfinished() {
+          return List.of();
+        }
+
+        @Override
+        public void attempted(List<String> fingerprints, AttemptRecord attempt) {}
+
+        @Override
+        public List<Attempted> attempts(Instant since, int limit) {
           return List.of();
         }
 

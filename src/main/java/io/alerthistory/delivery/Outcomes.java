@@ -60,8 +60,7 @@ final class Outcomes {
       Instant at,
       long latencyNanos) {
     FailureReason failure = o.failure();
-    history.record(
-        job.delivery.fingerprints(),
+    AttemptRecord record =
         new AttemptRecord(
             t.name(),
             job.delivery.id(),
@@ -71,7 +70,9 @@ final class Outcomes {
             result,
             failure == null ? null : failure.label(),
             Math.round(latencyNanos / 1e4) / 100.0,
-            o.detail()));
+            o.detail());
+    history.record(job.delivery.fingerprints(), record);
+    journal.attempted(job.delivery.fingerprints(), record);
     observer.attempt(t.name(), latencyNanos);
     if (failure != null) {
       metrics.attemptFailed(t.name(), failure);

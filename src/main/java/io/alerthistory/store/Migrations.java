@@ -20,7 +20,7 @@ final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** Every migration, oldest first; version n is element n-1. */
-  static final List<String> ALL = List.of("V1__initial.sql", "V2__stats.sql");
+  static final List<String> ALL = List.of("V1__initial.sql", "V2__stats.sql", "V3__attempts.sql");
 
   private Migrations() {}
 

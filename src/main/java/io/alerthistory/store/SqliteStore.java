@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.alerthistory.alert.Alert;
 import io.alerthistory.alert.Notification;
 import io.alerthistory.config.ConfigException;
+import io.alerthistory.delivery.AttemptRecord;
 import io.alerthistory.delivery.DeadLetterStore;
 import io.alerthistory.delivery.Delivery;
 import io.alerthistory.delivery.Journal;
@@ -304,6 +305,66 @@ public final class SqliteStore implements Store, Journal {
           }
           return null;
         });
+  }
+
+  // --- attempts
+
+  @Override
+  public void attempted(List<String> fingerprints, AttemptRecord attempt) {
+    submit(
+        "attempt_add",
+        s -> {
+          PreparedStatement ps =
+              s.statement("INSERT INTO attempt (at, fingerprints, record) VALUES (?, ?, ?)");
+          ps.setString(1, attempt.at());
+          ps.setString(2, json(fingerprints));
+          ps.setString(3, json(attempt));
+          return ps.executeUpdate();
+        });
+  }
+
+  @Override
+  public List<Attempted> attempts(Instant since, int limit) {
+    return this.<List<Attempted>>submit(
+            "attempt_load",
+            s -> {
+              PreparedStatement ps =
+                  s.statement(
+                      "SELECT fingerprints, record FROM (SELECT id, fingerprints, record FROM"
+                          + " attempt WHERE at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id");
+              ps.setString(1, since.toString());
+              ps.setInt(2, limit);
+              List<Attempted> out = new ArrayList<>();
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  out.add(
+                      new Attempted(
+                          read(rs.getString(1), STRINGS),
+                          read(rs.getString(2), new TypeReference<AttemptRecord>() {})));
+                }
+              }
+              return out;
+            })
+        .join();
+  }
+
+  @Override
+  public CompletableFuture<Integer> purgeAttemptsBefore(Instant cutoff) {
+    return submit(
+        "attempt_purge",
+        s -> {
+          PreparedStatement ps = s.statement("DELETE FROM attempt WHERE at < ?");
+          ps.setString(1, cutoff.toString());
+          return ps.executeUpdate();
+        });
+  }
+
+  private static <T> T read(String json, TypeReference<T> type) {
+    try {
+      return Json.MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable stored value", e);
+    }
   }
 
   // --- journal

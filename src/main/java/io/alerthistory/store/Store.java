@@ -3,6 +3,7 @@ package io.alerthistory.store;
 import io.alerthistory.delivery.DeadLetterStore;
 import io.alerthistory.delivery.Journal;
 import io.alerthistory.stats.StatsSnapshot;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,6 +25,9 @@ public interface Store extends AutoCloseable {
 
   /** Replaces the saved stats rings; completes once durable. */
   CompletableFuture<Void> saveStats(StatsSnapshot snapshot);
+
+  /** Removes delivery attempts made before {@code cutoff} (HISTORY_RETENTION). */
+  CompletableFuture<Integer> purgeAttemptsBefore(Instant cutoff);
 
   /** Writes what is queued and releases the database. */
   @Override

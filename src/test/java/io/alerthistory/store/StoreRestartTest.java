@@ -125,6 +125,29 @@ class StoreRestartTest {
     }
   }
 
+  @Test
+  void deliveryHistorySurvivesARestartWithinTheRetention() throws Exception {
+    api.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
+    Files.writeString(
+        targets.resolve("hook.json"),
+        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/hook\"}".formatted(api.port()));
+    String path = "/api/v2/alerts/5a2c6f0e7b1d4c93/deliveries";
+    try (RunningApp app = start()) {
+      app.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> app.get(path).body().contains("delivered"));
+    }
+    try (RunningApp app = start()) {
+      assertThat(app.get(path).body()).contains("\"outcome\":\"delivered\"").contains("hook");
+    }
+    try (RunningApp app =
+        RunningApp.start(
+            targets, Map.of("DATA_DIR", data.toString(), "HISTORY_RETENTION", "1ms"))) {
+      assertThat(app.get(path).body()).doesNotContain("delivered");
+    }
+  }
+
   private static long successes(RunningApp app) throws Exception {
     return JSON.readTree(app.get("/api/v2/publishing/stats/hook").body())
         .get("target")
