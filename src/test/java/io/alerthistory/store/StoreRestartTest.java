@@ -45,6 +45,12 @@ class StoreRestartTest {
     api.stop();
   }
 
+  private void hookTarget() throws Exception {
+    Files.writeString(
+        targets.resolve("hook.json"),
+        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/hook\"}".formatted(api.port()));
+  }
+
   private RunningApp start() throws Exception {
     return RunningApp.start(targets, Map.of("DATA_DIR", data.toString()));
   }
@@ -52,9 +58,7 @@ class StoreRestartTest {
   @Test
   void deadLettersSurviveARestartAndCanBeReplayedAfterIt() throws Exception {
     api.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(400)));
-    Files.writeString(
-        targets.resolve("hook.json"),
-        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/hook\"}".formatted(api.port()));
+    hookTarget();
     try (RunningApp app = start()) {
       assertThat(
               app.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json"))
@@ -113,9 +117,7 @@ class StoreRestartTest {
   @Test
   void statsBucketsSurviveARestart() throws Exception {
     api.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
-    Files.writeString(
-        targets.resolve("hook.json"),
-        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/hook\"}".formatted(api.port()));
+    hookTarget();
     try (RunningApp app = start()) {
       app.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json"));
       await().atMost(Duration.ofSeconds(10)).until(() -> successes(app) == 1);
@@ -128,9 +130,7 @@ class StoreRestartTest {
   @Test
   void deliveryHistorySurvivesARestartWithinTheRetention() throws Exception {
     api.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
-    Files.writeString(
-        targets.resolve("hook.json"),
-        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/hook\"}".formatted(api.port()));
+    hookTarget();
     String path = "/api/v2/alerts/5a2c6f0e7b1d4c93/deliveries";
     try (RunningApp app = start()) {
       app.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json"));
@@ -194,9 +194,7 @@ class StoreRestartTest {
   @Test
   void aStoreThatCannotBeWrittenAnswers503WithRetryAfter() throws Exception {
     api.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
-    Files.writeString(
-        targets.resolve("hook.json"),
-        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/hook\"}".formatted(api.port()));
+    hookTarget();
     try (RunningApp app = start()) {
       String firing = Resources.repoFile("examples/alerts/firing.json");
       // another process holding the write lock past the busy timeout
