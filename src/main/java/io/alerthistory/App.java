@@ -4,7 +4,6 @@ import io.alerthistory.config.Config;
 import io.alerthistory.config.ConfigException;
 import io.alerthistory.delivery.DeliveryEngine;
 import io.alerthistory.delivery.HttpSender;
-import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.LogSender;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.health.HealthMonitor;
@@ -16,13 +15,16 @@ import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.stats.DeliveryStats;
 import io.alerthistory.stats.PublishingStats;
 import io.alerthistory.stats.StatsSettings;
-import io.alerthistory.store.InMemoryIncidentStore;
+import io.alerthistory.stats.StatsSnapshot;
+import io.alerthistory.store.SqliteStore;
+import io.alerthistory.store.Store;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.source.DirectoryTargetSource;
 import io.alerthistory.target.source.KubernetesTargetSource;
 import io.alerthistory.target.source.TargetSource;
 import io.alerthistory.time.ExecutorScheduler;
+import io.alerthistory.time.Scheduler;
 import io.alerthistory.time.VirtualThreadScheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -42,19 +44,29 @@ public final class App {
   /** Secret events are debounced this long so a burst of changes is applied once. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
 
+  /** Stats rings are saved this often (and at shutdown); a crash loses at most this much. */
+  private static final Duration STATS_SAVE_INTERVAL = Duration.ofMinutes(1);
+
   private final Config config;
   private final Logger log = LoggerFactory.getLogger(App.class);
   private final DeliveryEngine dispatcher;
   private final RefreshManager refresh;
   private final HealthMonitor health;
   private final HttpServer http;
+  private final Store store;
+  private final Clock clock;
+  private final DeliveryStats buckets;
+  private final Scheduler statsSaver = new VirtualThreadScheduler("stats-save");
 
   private App(Config config, Clock clock) throws InterruptedException {
     this.config = config;
+    this.clock = clock;
     PrometheusRegistry metrics = new PrometheusRegistry();
-    Formatters formatters = Formatters.standard(metrics, new InMemoryIncidentStore());
+    store = SqliteStore.open(config.dataDir(), metrics, config.delivery().deadLetterCapacity());
+    Formatters formatters = Formatters.standard(metrics, store.incidents());
     TargetRegistry registry = new TargetRegistry();
-    DeliveryStats buckets = new DeliveryStats(clock);
+    buckets = new DeliveryStats(clock);
+    store.stats().ifPresent(this::restoreStats);
     health =
         new HealthMonitor(
             registry,
@@ -74,7 +86,8 @@ public final class App {
             new ExecutorScheduler("delivery-timer"),
             RandomGenerator.getDefault(),
             config.delivery(),
-            new InMemoryDeadLetterStore(config.delivery().deadLetterCapacity()),
+            store.deadLetters(),
+            store.journal(),
             PublishingStats.observerFor(buckets, health));
     IngestService ingest = new IngestService(dispatcher, metrics, config.maxBodyBytes());
     refresh =
@@ -110,7 +123,11 @@ public final class App {
             .start();
     refresh.start();
     health.start();
-    if (refresh.awaitFirstLoad(config.refresh().timeout())) {
+    scheduleStatsSave();
+    boolean loaded = refresh.awaitFirstLoad(config.refresh().timeout());
+    // requeued as soon as targets are loaded, now or later
+    dispatcher.recover(store.journal().unfinished());
+    if (loaded) {
       log.atInfo()
           .addKeyValue("port", http.port())
           .addKeyValue("source", config.targetSource())
@@ -120,6 +137,33 @@ public final class App {
           .addKeyValue("port", http.port())
           .addKeyValue("error", refresh.status().error())
           .log("targets could not be loaded yet; not ready, retrying in the background");
+    }
+  }
+
+  private void restoreStats(StatsSnapshot saved) {
+    try {
+      buckets.restore(saved);
+    } catch (IllegalArgumentException e) {
+      log.atWarn().addKeyValue("error", e.getMessage()).log("saved stats not restored");
+    }
+  }
+
+  /** Every minute: saves the stats rings and drops attempts past HISTORY_RETENTION. */
+  private void scheduleStatsSave() {
+    statsSaver.schedule(
+        STATS_SAVE_INTERVAL,
+        () -> {
+          saveStats();
+          store.purgeAttemptsBefore(clock.instant().minus(config.delivery().historyRetention()));
+          scheduleStatsSave();
+        });
+  }
+
+  private void saveStats() {
+    try {
+      store.saveStats(buckets.snapshot()).join();
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("error", e.getMessage()).log("stats not saved");
     }
   }
 
@@ -154,6 +198,9 @@ public final class App {
     refresh.stop(Duration.ofSeconds(5));
     health.stop(Duration.ofSeconds(5));
     dispatcher.shutdown(config.shutdownTimeout());
+    statsSaver.shutdown(Duration.ofSeconds(1));
+    saveStats();
+    store.close();
     log.info("stopped");
   }
 
@@ -171,7 +218,14 @@ public final class App {
     CountDownLatch signalled = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> signalled.countDown());
     Signal.handle(new Signal("INT"), s -> signalled.countDown());
-    App app = start(config, Clock.systemUTC());
+    App app;
+    try {
+      app = start(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("alert-history: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     signalled.await();
     app.stop();
     System.exit(0);

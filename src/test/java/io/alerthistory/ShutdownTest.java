@@ -54,11 +54,18 @@ class ShutdownTest {
     pb.environment()
         .putAll(
             java.util.Map.of(
-                "HTTP_HOST", "127.0.0.1",
-                "HTTP_PORT", String.valueOf(port),
-                "TARGETS_DIR", targets.toString(),
-                "SHUTDOWN_TIMEOUT", "2s",
-                "LOG_FORMAT", "text"));
+                "HTTP_HOST",
+                "127.0.0.1",
+                "HTTP_PORT",
+                String.valueOf(port),
+                "TARGETS_DIR",
+                targets.toString(),
+                "DATA_DIR",
+                targets.resolve("data").toString(),
+                "SHUTDOWN_TIMEOUT",
+                "2s",
+                "LOG_FORMAT",
+                "text"));
     Process service = pb.start();
     try {
       HttpClient client = HttpClient.newHttpClient();

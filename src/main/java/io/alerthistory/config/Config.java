@@ -21,10 +21,11 @@ import java.util.Set;
  * @param maxBodyBytes largest accepted webhook body
  * @param shutdownTimeout how long in-flight deliveries may take to finish on shutdown
  * @param delivery the delivery engine's settings ({@code DELIVERY_*}, {@code DEDUP_WINDOW}, {@code
- *     DEAD_LETTER_CAPACITY})
+ *     DEAD_LETTER_CAPACITY}, {@code HISTORY_RETENTION})
  * @param healthCheckInterval time between active probes of each enabled target
  * @param logFormat {@code json} or {@code text}
  * @param logLevel root log level
+ * @param dataDir directory of the SQLite store; created at start when missing
  */
 public record Config(
     String httpHost,
@@ -40,7 +41,8 @@ public record Config(
     DeliverySettings delivery,
     Duration healthCheckInterval,
     String logFormat,
-    String logLevel) {
+    String logLevel,
+    Path dataDir) {
 
   /**
    * Reads the configuration, failing with a {@link ConfigException} naming the first bad variable.
@@ -73,7 +75,8 @@ public record Config(
         delivery(env),
         env.duration("HEALTH_CHECK_INTERVAL", Duration.ofMinutes(2), Duration.ofSeconds(1)),
         env.oneOf("LOG_FORMAT", "json", Set.of("json", "text")),
-        env.oneOf("LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")));
+        env.oneOf("LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")),
+        Path.of(env.string("DATA_DIR", "./data")));
   }
 
   private static DeliverySettings delivery(Env env) {
@@ -91,6 +94,8 @@ public record Config(
                 "DELIVERY_BREAKER_OPEN_DURATION", d.breakerOpenDuration(), Duration.ofSeconds(1)))
         .deadLetterCapacity(
             env.integer("DEAD_LETTER_CAPACITY", d.deadLetterCapacity(), 1, 1_000_000))
+        .historyRetention(
+            env.duration("HISTORY_RETENTION", d.historyRetention(), Duration.ofMillis(1)))
         .build();
   }
 }

@@ -22,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -44,6 +47,9 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
   private static final Duration RETRY_AFTER_WHEN_FULL = Duration.ofSeconds(5);
 
+  /** Longest a webhook waits for its deliveries to become durable before it is refused. */
+  private static final Duration JOURNAL_TIMEOUT = Duration.ofSeconds(10);
+
   /** What a replay did, letter by letter. */
   public record ReplayResult(
       List<String> replayed,
@@ -59,6 +65,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   private final Scheduler scheduler;
   private final DeliverySettings settings;
   private final DeadLetterStore deadLetters;
+  private final Journal journal;
   private final DeliveryHistory history;
   private final DeliveryMetrics metrics;
   private final LaneServices services;
@@ -72,6 +79,8 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   // guarded by intake
   private final DedupWindow dedup;
   private TargetSnapshot applied;
+  // journaled deliveries of an earlier run, requeued once targets are loaded
+  private List<Delivery> recovering;
   private volatile boolean closed;
 
   private final ReentrantLock idleLock = new ReentrantLock();
@@ -80,6 +89,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   /**
    * @param http sends to every target but {@code log} ones
    * @param random jitter of the retry backoff
+   * @param journal where accepted deliveries are made durable before dispatch returns
    * @param observer told of every attempt and outcome, for the stats and passive health checks
    */
   public DeliveryEngine(
@@ -93,6 +103,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       RandomGenerator random,
       DeliverySettings settings,
       DeadLetterStore deadLetters,
+      Journal journal,
       DeliveryObserver observer) {
     this.registry = registry;
     this.formatters = formatters;
@@ -100,8 +111,15 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     this.scheduler = scheduler;
     this.settings = settings;
     this.deadLetters = deadLetters;
+    this.journal = journal;
     this.history =
         new DeliveryHistory(settings.historyFingerprints(), settings.historyPerFingerprint());
+    for (Journal.Attempted a :
+        journal.attempts(
+            clock.instant().minus(settings.historyRetention()),
+            settings.historyFingerprints() * settings.historyPerFingerprint())) {
+      history.record(a.fingerprints(), a.attempt());
+    }
     this.dedup = new DedupWindow(settings.dedupWindow(), settings.dedupMaxEntries());
     this.metrics = new DeliveryMetrics(prometheus, this::laneStats, deadLetters::size);
     this.workers =
@@ -114,7 +132,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
             settings,
             new Backoff(settings.backoffBase(), settings.backoffMax(), random),
             new AttemptRunner(formatters, http, logSender),
-            new Outcomes(metrics, history, deadLetters, clock, observer),
+            new Outcomes(metrics, history, deadLetters, journal, clock, observer),
             this::progressed,
             this::laneDrained);
     registry.onChange(snapshot -> syncLanes());
@@ -125,6 +143,9 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   public Result dispatch(Notification notification) {
     List<DeliveryLane> touched = new ArrayList<>();
     int queued = 0;
+    CompletableFuture<Void> durable = null;
+    // wasted when no target takes the notification; cheaper than encoding under the lock
+    String encoded = journal.encode(notification);
     intake.lock();
     try {
       if (closed) {
@@ -152,6 +173,12 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
                   + " deliveries)");
         }
       }
+      List<Delivery> accepted = new ArrayList<>();
+      plan.forEach(p -> p.jobs.forEach(j -> accepted.add(j.delivery)));
+      if (!accepted.isEmpty()) {
+        // queued in intake order, so a delivery's finish never overtakes its accept
+        durable = journal.accept(notification, encoded, accepted);
+      }
       for (Planned p : plan) {
         p.jobs.forEach(p.lane::enqueueReserved);
         p.seen.forEach(k -> dedup.record(k, now));
@@ -167,7 +194,65 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       intake.unlock();
     }
     touched.forEach(DeliveryLane::pump);
+    if (durable != null) {
+      try {
+        durable.get(JOURNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Overloaded(RETRY_AFTER_WHEN_FULL, "interrupted");
+      } catch (ExecutionException | TimeoutException e) {
+        // the deliveries stay queued in memory; the sender's retry may duplicate them
+        log.atError()
+            .addKeyValue("deliveries", queued)
+            .addKeyValue("error", String.valueOf(e.getCause() == null ? e : e.getCause()))
+            .log("journal write failed, notification refused");
+        return new Overloaded(RETRY_AFTER_WHEN_FULL, "the store is unavailable");
+      }
+    }
     return new Queued(queued);
+  }
+
+  /**
+   * Requeues deliveries journaled by an earlier run, once the first targets are loaded. Those whose
+   * target no longer exists or is disabled are dead-lettered as {@code target_removed}.
+   */
+  public void recover(List<Delivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    intake.lock();
+    try {
+      recovering = List.copyOf(deliveries);
+    } finally {
+      intake.unlock();
+    }
+    syncLanes();
+  }
+
+  /** Call under intake once lanes match a loaded snapshot; returns the lanes to pump. */
+  private List<DeliveryLane> requeueRecovered() {
+    List<Delivery> all = recovering;
+    recovering = null;
+    Map<DeliveryLane, Integer> touched = new java.util.HashMap<>();
+    int orphaned = 0;
+    for (Delivery d : all) {
+      DeliveryLane lane = lanes.get(d.target());
+      if (lane == null) {
+        services.outcomes().orphaned(d, DeadLetterReason.TARGET_REMOVED);
+        orphaned++;
+        continue;
+      }
+      // recovery bypasses the capacity: these were accepted already
+      lane.reserveBeyondCapacity(1);
+      lane.enqueueReserved(new Job(d, d.receivedAt()));
+      touched.merge(lane, 1, Integer::sum);
+    }
+    log.atInfo()
+        .addKeyValue("requeued", all.size() - orphaned)
+        .addKeyValue("dead_lettered", orphaned)
+        .addKeyValue("targets", touched.size())
+        .log("journaled deliveries recovered");
+    return List.copyOf(touched.keySet());
   }
 
   /** What one notification brings to one lane. */
@@ -220,12 +305,16 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   }
 
   private void syncLanes() {
+    List<DeliveryLane> recovered = List.of();
     intake.lock();
     try {
-      applyCurrent();
+      if (applyCurrent() != null && recovering != null) {
+        recovered = requeueRecovered();
+      }
     } finally {
       intake.unlock();
     }
+    recovered.forEach(DeliveryLane::pump);
   }
 
   /** Brings the lanes in line with the registry's current snapshot; call under intake. */
@@ -346,7 +435,10 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       if (!lane.tryReserve(1)) {
         return new Refused("the queue of target \"" + letter.target() + "\" is full");
       }
+      // journaled before the letter goes, so a crash in between keeps one of them
+      journal.accept(letter.delivery().notification(), null, List.of(letter.delivery()));
       if (!deadLetters.remove(letter.id())) {
+        journal.finish(letter.delivery().id());
         lane.release(1);
         return new Gone();
       }

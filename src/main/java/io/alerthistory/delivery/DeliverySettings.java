@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param deadLetterCapacity dead letters kept in memory; past it the oldest are evicted
  * @param historyFingerprints alerts whose delivery history is kept
  * @param historyPerFingerprint attempts kept per alert
+ * @param historyRetention how long attempts are kept in the store and reloaded at start
  */
 public record DeliverySettings(
     int maxAttempts,
@@ -39,7 +40,8 @@ public record DeliverySettings(
     Duration backoffMax,
     int deadLetterCapacity,
     int historyFingerprints,
-    int historyPerFingerprint) {
+    int historyPerFingerprint,
+    Duration historyRetention) {
 
   public static DeliverySettings defaults() {
     return new DeliverySettings(
@@ -58,7 +60,8 @@ public record DeliverySettings(
         Duration.ofSeconds(60),
         10_000,
         10_000,
-        20);
+        20,
+        Duration.ofDays(7));
   }
 
   public Builder toBuilder() {
@@ -83,6 +86,7 @@ public record DeliverySettings(
     private int deadLetterCapacity;
     private int historyFingerprints;
     private int historyPerFingerprint;
+    private Duration historyRetention;
 
     private Builder(DeliverySettings s) {
       maxAttempts = s.maxAttempts;
@@ -101,6 +105,7 @@ public record DeliverySettings(
       deadLetterCapacity = s.deadLetterCapacity;
       historyFingerprints = s.historyFingerprints;
       historyPerFingerprint = s.historyPerFingerprint;
+      historyRetention = s.historyRetention;
     }
 
     public Builder maxAttempts(int v) {
@@ -165,6 +170,11 @@ public record DeliverySettings(
       return this;
     }
 
+    public Builder historyRetention(Duration v) {
+      historyRetention = v;
+      return this;
+    }
+
     public DeliverySettings build() {
       return new DeliverySettings(
           maxAttempts,
@@ -182,7 +192,8 @@ public record DeliverySettings(
           backoffMax,
           deadLetterCapacity,
           historyFingerprints,
-          historyPerFingerprint);
+          historyPerFingerprint,
+          historyRetention);
     }
   }
 }

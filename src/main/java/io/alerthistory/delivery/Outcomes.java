@@ -16,6 +16,7 @@ final class Outcomes {
   private final DeliveryMetrics metrics;
   private final DeliveryHistory history;
   private final DeadLetterStore deadLetters;
+  private final Journal journal;
   private final Clock clock;
   private final DeliveryObserver observer;
 
@@ -23,11 +24,13 @@ final class Outcomes {
       DeliveryMetrics metrics,
       DeliveryHistory history,
       DeadLetterStore deadLetters,
+      Journal journal,
       Clock clock,
       DeliveryObserver observer) {
     this.metrics = metrics;
     this.history = history;
     this.deadLetters = deadLetters;
+    this.journal = journal;
     this.clock = clock;
     this.observer = observer;
   }
@@ -57,8 +60,7 @@ final class Outcomes {
       Instant at,
       long latencyNanos) {
     FailureReason failure = o.failure();
-    history.record(
-        job.delivery.fingerprints(),
+    AttemptRecord record =
         new AttemptRecord(
             t.name(),
             job.delivery.id(),
@@ -68,7 +70,9 @@ final class Outcomes {
             result,
             failure == null ? null : failure.label(),
             Math.round(latencyNanos / 1e4) / 100.0,
-            o.detail()));
+            o.detail());
+    history.record(job.delivery.fingerprints(), record);
+    journal.attempted(job.delivery.fingerprints(), record);
     observer.attempt(t.name(), latencyNanos);
     if (failure != null) {
       metrics.attemptFailed(t.name(), failure);
@@ -94,11 +98,19 @@ final class Outcomes {
     Duration took = Duration.between(job.startedAt, clock.instant());
     metrics.delivered(t.name(), t.type().wireName(), took);
     observer.delivered(t.name(), took.toNanos());
+    journal.finish(job.delivery.id());
     log.atDebug()
         .addKeyValue("delivery_id", job.delivery.id())
         .addKeyValue("target", t.name())
         .addKeyValue("attempt", job.attempts)
         .log("delivered");
+  }
+
+  /** Parks a recovered delivery whose target is gone; no attempt was made in this run. */
+  void orphaned(Delivery d, DeadLetterReason reason) {
+    deadLetters.add(
+        new DeadLetter(Ids.next("dl"), d, reason, null, 0, null, null, 0, null, clock.instant()));
+    journal.finish(d.id());
   }
 
   /**
@@ -107,6 +119,11 @@ final class Outcomes {
    * @param quietly skip the per-delivery log line (bulk moves log one summary instead)
    */
   void deadLettered(Target t, Job job, DeadLetterReason reason, boolean quietly) {
+    if (reason == DeadLetterReason.SHUTDOWN && journal.durable()) {
+      // left in the journal: the next start delivers it
+      metrics.deadLettered(t.name(), t.type().wireName(), reason);
+      return;
+    }
     AttemptOutcome o = job.lastOutcome;
     boolean answered = o != null && o.status() > 0;
     DeadLetter letter =
@@ -131,6 +148,7 @@ final class Outcomes {
                   .addKeyValue("target", evicted.target())
                   .log("dead-letter queue full, oldest letter dropped");
             });
+    journal.finish(job.delivery.id());
     metrics.deadLettered(t.name(), t.type().wireName(), reason);
     observer.deadLettered(t.name());
     if (!quietly) {

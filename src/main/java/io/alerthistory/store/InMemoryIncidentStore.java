@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** An {@link IncidentStore} that forgets everything on restart. */
+/** An {@link IncidentStore} that forgets everything on restart; SQLite's keeps it in front. */
 public final class InMemoryIncidentStore implements IncidentStore {
   private record Key(String target, String fingerprint) {}
 

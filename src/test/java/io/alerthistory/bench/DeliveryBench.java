@@ -152,6 +152,18 @@ public final class DeliveryBench {
   }
 
   static DeliveryEngine engine(TargetRegistry registry, DeliverySettings settings) {
+    return engine(
+        registry,
+        settings,
+        new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
+        io.alerthistory.delivery.Journal.NONE);
+  }
+
+  static DeliveryEngine engine(
+      TargetRegistry registry,
+      DeliverySettings settings,
+      io.alerthistory.delivery.DeadLetterStore deadLetters,
+      io.alerthistory.delivery.Journal journal) {
     return new DeliveryEngine(
         registry,
         Formatters.standard(),
@@ -162,7 +174,8 @@ public final class DeliveryBench {
         new ExecutorScheduler("bench-timer"),
         new Random(1),
         settings,
-        new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
+        deadLetters,
+        journal,
         DeliveryObserver.NONE);
   }
 

@@ -61,6 +61,7 @@ final class EngineHarness implements AutoCloseable {
         new Random(1),
         settings,
         new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
+        io.alerthistory.delivery.Journal.NONE,
         DeliveryObserver.NONE);
   }
 
@@ -76,6 +77,7 @@ final class EngineHarness implements AutoCloseable {
         new Random(7),
         settings,
         deadLetters,
+        io.alerthistory.delivery.Journal.NONE,
         DeliveryObserver.NONE);
   }
 

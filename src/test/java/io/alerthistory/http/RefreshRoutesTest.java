@@ -120,6 +120,7 @@ class RefreshRoutesTest {
             new java.util.Random(1),
             DeliverySettings.defaults(),
             new InMemoryDeadLetterStore(10),
+            io.alerthistory.delivery.Journal.NONE,
             DeliveryObserver.NONE);
     HealthMonitor health =
         new HealthMonitor(
