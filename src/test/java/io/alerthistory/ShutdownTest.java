@@ -10,16 +10,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.alerthistory.testing.Resources;
+import io.alerthistory.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,22 +40,9 @@ class ShutdownTest {
         targets.resolve("slow.json"),
         "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/slow\", \"timeout\": \"60s\"}"
             .formatted(slow.port()));
-    int port = freePort();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                App.class.getName())
-            .redirectErrorStream(true)
-            .redirectOutput(targets.resolve("service.log").toFile());
-    pb.environment()
-        .putAll(
-            java.util.Map.of(
-                "HTTP_HOST",
-                "127.0.0.1",
-                "HTTP_PORT",
-                String.valueOf(port),
+    ServiceProcess service =
+        ServiceProcess.start(
+            Map.of(
                 "TARGETS_DIR",
                 targets.toString(),
                 "DATA_DIR",
@@ -65,42 +50,23 @@ class ShutdownTest {
                 "SHUTDOWN_TIMEOUT",
                 "2s",
                 "LOG_FORMAT",
-                "text"));
-    Process service = pb.start();
-    try {
-      HttpClient client = HttpClient.newHttpClient();
-      URI base = URI.create("http://127.0.0.1:" + port);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  client
-                          .send(
-                              HttpRequest.newBuilder(base.resolve("/readyz")).build(),
-                              HttpResponse.BodyHandlers.discarding())
-                          .statusCode()
-                      == 200);
-      HttpResponse<String> accepted =
-          client.send(
-              HttpRequest.newBuilder(base.resolve("/webhook"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          Resources.repoFile("examples/alerts/firing.json")))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(accepted.statusCode()).isEqualTo(200);
+                "text"),
+            targets.resolve("service.log"));
+    try (service) {
+      URI base = service.base();
+      service.awaitReady(Duration.ofSeconds(20));
+      assertThat(service.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json")))
+          .isEqualTo(200);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> slow.findAll(postRequestedFor(urlPathEqualTo("/slow"))).size() == 1);
 
       long start = System.nanoTime();
-      service.destroy(); // SIGTERM
-      assertThat(service.waitFor(10, TimeUnit.SECONDS)).as("exited").isTrue();
+      service.process().destroy(); // SIGTERM
+      assertThat(service.process().waitFor(10, TimeUnit.SECONDS)).as("exited").isTrue();
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-      assertThat(service.exitValue()).isZero();
+      assertThat(service.process().exitValue()).isZero();
       assertThat(took)
           .isGreaterThanOrEqualTo(Duration.ofSeconds(2))
           .isLessThan(Duration.ofSeconds(6));
@@ -110,7 +76,6 @@ class ShutdownTest {
           .contains("stopped");
       assertThat(refused(base)).isTrue();
     } finally {
-      service.destroyForcibly();
       slow.stop();
     }
   }
@@ -120,12 +85,6 @@ class ShutdownTest {
       return false;
     } catch (IOException e) {
       return true;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -11,13 +11,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.alerthistory.App;
+import io.alerthistory.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -46,39 +41,36 @@ class StoreCrashTest {
 
   @Test
   void everyAcceptedAlertIsDeliveredAfterKillNine() throws Exception {
-    int sinkPort = freePort();
+    int sinkPort = ServiceProcess.freePort();
     Path targets = Files.createDirectories(dir.resolve("targets"));
     Path data = dir.resolve("data");
     Files.writeString(
         targets.resolve("sink.json"),
         "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/sink\"}".formatted(sinkPort));
 
-    int port = freePort();
-    Process first = start(port, targets, data, "first.log");
+    ServiceProcess first = start(targets, data, "first.log");
     try {
-      HttpClient client = HttpClient.newHttpClient();
-      URI base = URI.create("http://127.0.0.1:" + port);
-      awaitReady(client, base);
+      first.awaitReady(Duration.ofSeconds(30));
       try (ExecutorService posters = Executors.newFixedThreadPool(16)) {
         List<Future<Integer>> answers = new ArrayList<>();
         for (int i = 0; i < ALERTS; i++) {
           String body = notification("fp-" + i);
-          answers.add(posters.submit(() -> postWebhook(client, base, body)));
+          answers.add(posters.submit(() -> first.postJson("/webhook", body)));
         }
         for (Future<Integer> a : answers) {
           assertThat(a.get()).isEqualTo(200);
         }
       }
     } finally {
-      first.destroyForcibly(); // SIGKILL: no shutdown hook, no final flush
-      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no final flush
+      assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
     WireMockServer sink = new WireMockServer(options().bindAddress("127.0.0.1").port(sinkPort));
     sink.start();
     sink.stubFor(post(urlPathEqualTo("/sink")).willReturn(aResponse().withStatus(200)));
-    Process second = start(freePort(), targets, data, "second.log");
-    try {
+    ServiceProcess second = start(targets, data, "second.log");
+    try (second) {
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
@@ -92,58 +84,20 @@ class StoreCrashTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> count(data, "journal") == 0 && count(data, "notification") == 0);
     } finally {
-      second.destroyForcibly();
-      second.waitFor(10, TimeUnit.SECONDS);
       sink.stop();
     }
   }
 
-  private Process start(int port, Path targets, Path data, String logName) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                App.class.getName())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(logName).toFile());
-    pb.environment()
-        .putAll(
-            Map.of(
-                "HTTP_HOST", "127.0.0.1",
-                "HTTP_PORT", String.valueOf(port),
-                "TARGETS_DIR", targets.toString(),
-                "DATA_DIR", data.toString(),
-                "DEDUP_WINDOW", "0s",
-                "DELIVERY_QUEUE_CAPACITY", "5000",
-                "LOG_FORMAT", "text",
-                "LOG_LEVEL", "warn"));
-    return pb.start();
-  }
-
-  static void awaitReady(HttpClient client, URI base) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () ->
-                client
-                        .send(
-                            HttpRequest.newBuilder(base.resolve("/readyz")).build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200);
-  }
-
-  private static int postWebhook(HttpClient client, URI base, String body) throws Exception {
-    return client
-        .send(
-            HttpRequest.newBuilder(base.resolve("/webhook"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+  private ServiceProcess start(Path targets, Path data, String logName) throws IOException {
+    return ServiceProcess.start(
+        Map.of(
+            "TARGETS_DIR", targets.toString(),
+            "DATA_DIR", data.toString(),
+            "DEDUP_WINDOW", "0s",
+            "DELIVERY_QUEUE_CAPACITY", "5000",
+            "LOG_FORMAT", "text",
+            "LOG_LEVEL", "warn"),
+        dir.resolve(logName));
   }
 
   static String notification(String fingerprint) {
@@ -180,12 +134,6 @@ class StoreCrashTest {
         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
       return rs.getInt(1);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
