@@ -3,8 +3,6 @@ package io.alerthistory;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.alerthistory.testing.FakeRootly;
 import io.alerthistory.testing.LogCapture;
 import io.alerthistory.testing.Resources;
 import io.alerthistory.testing.RunningApp;
@@ -38,23 +37,12 @@ class IncidentTargetsEndToEndTest {
     api.stubFor(
         post(urlPathEqualTo("/v2/enqueue"))
             .willReturn(aResponse().withStatus(202).withBody("{\"status\":\"success\"}")));
-    api.stubFor(
-        post(urlPathEqualTo("/v1/incidents"))
-            .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withBody("{\"data\": {\"id\": \"inc-42\", \"type\": \"incidents\"}}")));
-    api.stubFor(
-        put(urlPathEqualTo("/v1/incidents/inc-42/resolve"))
-            .willReturn(aResponse().withStatus(200).withBody("{}")));
+    FakeRootly rootly = FakeRootly.on(api);
     Files.writeString(
         targets.resolve("pd.json"),
         "{\"type\": \"pagerduty\", \"url\": \"http://127.0.0.1:%d/v2/enqueue\", \"routing_key\": \"%s\"}"
             .formatted(api.port(), ROUTING_KEY));
-    Files.writeString(
-        targets.resolve("rootly.json"),
-        "{\"type\": \"rootly\", \"url\": \"http://127.0.0.1:%d\", \"headers\": {\"Authorization\": \"Bearer %s\"}}"
-            .formatted(api.port(), ROOTLY_TOKEN));
+    rootly.writeTarget(targets.resolve("rootly.json"), ROOTLY_TOKEN);
     try (LogCapture logs = new LogCapture();
         RunningApp app = RunningApp.start(targets, Map.of())) {
       assertThat(
@@ -65,7 +53,7 @@ class IncidentTargetsEndToEndTest {
           .atMost(Duration.ofSeconds(10))
           .until(
               () ->
-                  api.findAll(postRequestedFor(urlPathEqualTo("/v1/incidents"))).size() == 1
+                  rootly.creates() == 1
                       && api.findAll(postRequestedFor(urlPathEqualTo("/v2/enqueue"))).size() == 1);
 
       assertThat(
@@ -76,9 +64,7 @@ class IncidentTargetsEndToEndTest {
           .atMost(Duration.ofSeconds(10))
           .until(
               () ->
-                  api.findAll(putRequestedFor(urlPathEqualTo("/v1/incidents/inc-42/resolve")))
-                              .size()
-                          == 1
+                  rootly.resolves() == 1
                       && api.findAll(postRequestedFor(urlPathEqualTo("/v2/enqueue"))).size() == 2);
 
       List<JsonNode> events =

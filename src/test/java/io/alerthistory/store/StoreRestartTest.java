@@ -3,8 +3,6 @@ package io.alerthistory.store;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.alerthistory.testing.FakeRootly;
 import io.alerthistory.testing.Resources;
 import io.alerthistory.testing.RunningApp;
 import java.net.http.HttpResponse;
@@ -157,37 +156,18 @@ class StoreRestartTest {
 
   @Test
   void rootlyIncidentIdsSurviveARestart() throws Exception {
-    api.stubFor(
-        post(urlPathEqualTo("/v1/incidents"))
-            .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withBody("{\"data\": {\"id\": \"inc-42\", \"type\": \"incidents\"}}")));
-    api.stubFor(
-        put(urlPathEqualTo("/v1/incidents/inc-42/resolve"))
-            .willReturn(aResponse().withStatus(200).withBody("{}")));
-    Files.writeString(
-        targets.resolve("rootly.json"),
-        "{\"type\": \"rootly\", \"url\": \"http://127.0.0.1:%d\", \"headers\": {\"Authorization\": \"Bearer t0ken\"}}"
-            .formatted(api.port()));
+    FakeRootly rootly = FakeRootly.on(api);
+    rootly.writeTarget(targets.resolve("rootly.json"), "t0ken");
     try (RunningApp app = start()) {
       app.postJson("/webhook", Resources.repoFile("examples/alerts/firing.json"));
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> api.findAll(postRequestedFor(urlPathEqualTo("/v1/incidents"))).size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> rootly.creates() == 1);
     }
     try (RunningApp app = start()) {
       assertThat(
               app.postJson("/webhook", Resources.repoFile("examples/alerts/resolved.json"))
                   .statusCode())
           .isEqualTo(200);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  api.findAll(putRequestedFor(urlPathEqualTo("/v1/incidents/inc-42/resolve")))
-                          .size()
-                      == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> rootly.resolves() == 1);
     }
   }
 
