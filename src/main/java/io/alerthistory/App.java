@@ -16,8 +16,9 @@ import io.alerthistory.stats.DeliveryStats;
 import io.alerthistory.stats.PublishingStats;
 import io.alerthistory.stats.StatsSettings;
 import io.alerthistory.stats.StatsSnapshot;
-import io.alerthistory.store.SqliteStore;
+import io.alerthistory.store.JdbcStore;
 import io.alerthistory.store.Store;
+import io.alerthistory.store.StoreSettings;
 import io.alerthistory.target.TargetParser;
 import io.alerthistory.target.TargetRegistry;
 import io.alerthistory.target.source.DirectoryTargetSource;
@@ -62,7 +63,7 @@ public final class App {
     this.config = config;
     this.clock = clock;
     PrometheusRegistry metrics = new PrometheusRegistry();
-    store = SqliteStore.open(config.dataDir(), metrics, config.delivery().deadLetterCapacity());
+    store = openStore(config, clock, metrics);
     Formatters formatters = Formatters.standard(metrics, store.incidents());
     TargetRegistry registry = new TargetRegistry();
     buckets = new DeliveryStats(clock);
@@ -119,6 +120,7 @@ public final class App {
                 dispatcher,
                 health,
                 stats,
+                store::unavailable,
                 config.adminToken())
             .start();
     refresh.start();
@@ -127,6 +129,7 @@ public final class App {
     boolean loaded = refresh.awaitFirstLoad(config.refresh().timeout());
     // requeued as soon as targets are loaded, now or later
     dispatcher.recover(store.journal().unfinished());
+    store.startLeases(new VirtualThreadScheduler("store-leases"), dispatcher::recover);
     if (loaded) {
       log.atInfo()
           .addKeyValue("port", http.port())
@@ -164,6 +167,27 @@ public final class App {
       store.saveStats(buckets.snapshot()).join();
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("error", e.getMessage()).log("stats not saved");
+    }
+  }
+
+  private static Store openStore(Config config, Clock clock, PrometheusRegistry metrics) {
+    StoreSettings settings =
+        new StoreSettings(
+            config.delivery().deadLetterCapacity(), config.storeLease(), hostName(), clock);
+    return config.database() == null
+        ? JdbcStore.openSqlite(config.dataDir(), settings, metrics)
+        : JdbcStore.openPostgres(config.database(), settings, metrics);
+  }
+
+  private static String hostName() {
+    String name = System.getenv("HOSTNAME");
+    if (name != null && !name.isBlank()) {
+      return name;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
     }
   }
 

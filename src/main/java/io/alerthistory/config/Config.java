@@ -26,6 +26,8 @@ import java.util.Set;
  * @param logFormat {@code json} or {@code text}
  * @param logLevel root log level
  * @param dataDir directory of the SQLite store; created at start when missing
+ * @param database the PostgreSQL store shared by replicas, or null to use SQLite under dataDir
+ * @param storeLease how long a replica's claim on a journaled delivery lasts without renewal
  */
 public record Config(
     String httpHost,
@@ -42,7 +44,9 @@ public record Config(
     Duration healthCheckInterval,
     String logFormat,
     String logLevel,
-    Path dataDir) {
+    Path dataDir,
+    DatabaseUrl database,
+    Duration storeLease) {
 
   /**
    * Reads the configuration, failing with a {@link ConfigException} naming the first bad variable.
@@ -76,7 +80,13 @@ public record Config(
         env.duration("HEALTH_CHECK_INTERVAL", Duration.ofMinutes(2), Duration.ofSeconds(1)),
         env.oneOf("LOG_FORMAT", "json", Set.of("json", "text")),
         env.oneOf("LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")),
-        Path.of(env.string("DATA_DIR", "./data")));
+        Path.of(env.string("DATA_DIR", "./data")),
+        databaseUrl(env.optional("DATABASE_URL")),
+        env.duration("STORE_LEASE", Duration.ofSeconds(30), Duration.ofSeconds(3)));
+  }
+
+  private static DatabaseUrl databaseUrl(String value) {
+    return value == null || value.isBlank() ? null : DatabaseUrl.parse(value);
   }
 
   private static DeliverySettings delivery(Env env) {

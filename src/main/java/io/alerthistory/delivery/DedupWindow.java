@@ -53,6 +53,11 @@ final class DedupWindow {
     }
   }
 
+  /** Forgets a key recorded for a notification that was refused after all. */
+  void forget(Key key) {
+    expiries.remove(key);
+  }
+
   /** Forgets entries whose window has passed. */
   void expire(Instant now) {
     while (!order.isEmpty() && !now.isBefore(order.peekFirst().expiresAt())) {

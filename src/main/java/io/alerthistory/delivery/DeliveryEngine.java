@@ -114,12 +114,6 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     this.journal = journal;
     this.history =
         new DeliveryHistory(settings.historyFingerprints(), settings.historyPerFingerprint());
-    for (Journal.Attempted a :
-        journal.attempts(
-            clock.instant().minus(settings.historyRetention()),
-            settings.historyFingerprints() * settings.historyPerFingerprint())) {
-      history.record(a.fingerprints(), a.attempt());
-    }
     this.dedup = new DedupWindow(settings.dedupWindow(), settings.dedupMaxEntries());
     this.metrics = new DeliveryMetrics(prometheus, this::laneStats, deadLetters::size);
     this.workers =
@@ -141,7 +135,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
 
   @Override
   public Result dispatch(Notification notification) {
-    List<DeliveryLane> touched = new ArrayList<>();
+    List<Planned> plan;
     int queued = 0;
     CompletableFuture<Void> durable = null;
     // wasted when no target takes the notification; cheaper than encoding under the lock
@@ -157,7 +151,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       }
       Instant now = clock.instant();
       dedup.expire(now);
-      List<Planned> plan = plan(notification, snapshot, now);
+      plan = plan(notification, snapshot, now);
       for (int i = 0; i < plan.size(); i++) {
         Planned p = plan.get(i);
         if (!p.lane.tryReserve(p.jobs.size())) {
@@ -176,45 +170,75 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       List<Delivery> accepted = new ArrayList<>();
       plan.forEach(p -> p.jobs.forEach(j -> accepted.add(j.delivery)));
       if (!accepted.isEmpty()) {
-        // queued in intake order, so a delivery's finish never overtakes its accept
         durable = journal.accept(notification, encoded, accepted);
       }
       for (Planned p : plan) {
-        p.jobs.forEach(p.lane::enqueueReserved);
         p.seen.forEach(k -> dedup.record(k, now));
         if (p.duplicates > 0) {
           metrics.deduplicated(p.lane.name(), p.duplicates);
         }
         queued += p.jobs.size();
-        if (!p.jobs.isEmpty()) {
-          touched.add(p.lane);
-        }
       }
     } finally {
       intake.unlock();
     }
-    touched.forEach(DeliveryLane::pump);
     if (durable != null) {
-      try {
-        durable.get(JOURNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Overloaded(RETRY_AFTER_WHEN_FULL, "interrupted");
-      } catch (ExecutionException | TimeoutException e) {
-        // the deliveries stay queued in memory; the sender's retry may duplicate them
-        log.atError()
-            .addKeyValue("deliveries", queued)
-            .addKeyValue("error", String.valueOf(e.getCause() == null ? e : e.getCause()))
-            .log("journal write failed, notification refused");
-        return new Overloaded(RETRY_AFTER_WHEN_FULL, "the store is unavailable");
+      String failure = awaitDurable(durable, queued);
+      if (failure != null) {
+        refuse(plan);
+        return new Overloaded(RETRY_AFTER_WHEN_FULL, failure);
+      }
+    }
+    // queued only once durable: a delivery is never sent for a notification answered 503, and
+    // its finish never overtakes its accept in the journal
+    for (Planned p : plan) {
+      p.jobs.forEach(p.lane::enqueueReserved);
+      if (!p.jobs.isEmpty()) {
+        p.lane.pump();
       }
     }
     return new Queued(queued);
   }
 
+  /** Waits for the journal write; returns why it failed, or null once it is durable. */
+  private String awaitDurable(CompletableFuture<Void> durable, int deliveries) {
+    try {
+      durable.get(JOURNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    } catch (ExecutionException | TimeoutException e) {
+      log.atError()
+          .addKeyValue("deliveries", deliveries)
+          .addKeyValue("error", String.valueOf(e.getCause() == null ? e : e.getCause()))
+          .log("journal write failed, notification refused");
+      return "the store is unavailable";
+    }
+  }
+
   /**
-   * Requeues deliveries journaled by an earlier run, once the first targets are loaded. Those whose
-   * target no longer exists or is disabled are dead-lettered as {@code target_removed}.
+   * Undoes the intake of a notification whose journal write failed: the sender retries it, so its
+   * alerts must not count as seen, and nothing of it is sent.
+   */
+  private void refuse(List<Planned> plan) {
+    intake.lock();
+    try {
+      for (Planned p : plan) {
+        p.seen.forEach(dedup::forget);
+        p.lane.release(p.jobs.size());
+        // a write that timed out may still commit; this removes it again once it does
+        p.jobs.forEach(j -> journal.finish(j.delivery.id()));
+      }
+    } finally {
+      intake.unlock();
+    }
+  }
+
+  /**
+   * Requeues journaled deliveries of an earlier run, or taken over from a replica that died, once
+   * targets are loaded. Those whose target no longer exists or is disabled are dead-lettered as
+   * {@code target_removed}.
    */
   public void recover(List<Delivery> deliveries) {
     if (deliveries.isEmpty()) {
@@ -222,7 +246,9 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     }
     intake.lock();
     try {
-      recovering = List.copyOf(deliveries);
+      List<Delivery> all = new ArrayList<>(recovering == null ? List.of() : recovering);
+      all.addAll(deliveries);
+      recovering = all;
     } finally {
       intake.unlock();
     }
@@ -466,9 +492,17 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     return removed.size();
   }
 
-  /** The attempts made for an alert, oldest first. */
+  /**
+   * The attempts made for an alert, oldest first: from the journal when it keeps them (so every
+   * replica sees all of them), else from memory.
+   */
   public List<AttemptRecord> history(String fingerprint) {
-    return history.of(fingerprint);
+    return journal.durable()
+        ? journal.history(
+            fingerprint,
+            clock.instant().minus(settings.historyRetention()),
+            settings.historyPerFingerprint())
+        : history.of(fingerprint);
   }
 
   /**

@@ -53,6 +53,7 @@ final class DeliveryLane {
   private Instant nextExpiry = Instant.MAX;
 
   private boolean retired;
+  private DeadLetterReason retiredFor;
   private boolean halted;
 
   DeliveryLane(Target target, LaneServices s) {
@@ -141,13 +142,22 @@ final class DeliveryLane {
 
   /** Queues a delivery room was reserved for; {@link #pump} then starts it when it can. */
   void enqueueReserved(Job job) {
+    DeadLetterReason late;
     lock.lock();
     try {
-      job.state = JobState.QUEUED;
-      ready.get(job.priority.ordinal()).addLast(job);
-      nextExpiry = earlier(nextExpiry, expiry(job));
+      late = retiredFor;
+      if (late == null) {
+        job.state = JobState.QUEUED;
+        ready.get(job.priority.ordinal()).addLast(job);
+        nextExpiry = earlier(nextExpiry, expiry(job));
+      }
     } finally {
       lock.unlock();
+    }
+    if (late != null) {
+      // retired while the job's journal write was under way
+      finishDead(target, job, late, true);
+      return;
     }
     s.outcomes().queueDepth(name, owned.get());
   }
@@ -439,6 +449,7 @@ final class DeliveryLane {
     lock.lock();
     try {
       retired = true;
+      retiredFor = reason;
       if (reason == DeadLetterReason.SHUTDOWN) {
         halted = true;
       }

@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * rates and still unique across restarts.
  */
 final class Ids {
+  // 48 random bits: replicas sharing one journal must not draw the same prefix
   private static final String BOOT =
-      HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+      HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
   private static final AtomicLong NEXT = new AtomicLong();
 
   private Ids() {}

@@ -37,15 +37,12 @@ public interface Journal {
   /** An attempt, kept for the history of its alerts; queued, never waited for. */
   void attempted(List<String> fingerprints, AttemptRecord attempt);
 
-  /** An attempt of an earlier run and the alerts it carried. */
-  record Attempted(List<String> fingerprints, AttemptRecord attempt) {}
-
-  /** The latest attempts made at or after {@code since}, at most {@code limit}, oldest first. */
-  List<Attempted> attempts(Instant since, int limit);
+  /** The latest {@code limit} stored attempts for an alert made at or after {@code since}. */
+  List<AttemptRecord> history(String fingerprint, Instant since, int limit);
 
   /**
-   * Whether unfinished deliveries survive a restart; then a shutdown leaves them in the journal
-   * instead of dead-lettering them.
+   * Whether unfinished deliveries survive a restart (a shutdown then leaves them in the journal
+   * instead of dead-lettering them) and the journal keeps the delivery history.
    */
   boolean durable();
 
@@ -77,7 +74,7 @@ public interface Journal {
         public void attempted(List<String> fingerprints, AttemptRecord attempt) {}
 
         @Override
-        public List<Attempted> attempts(Instant since, int limit) {
+        public List<AttemptRecord> history(String fingerprint, Instant since, int limit) {
           return List.of();
         }
 

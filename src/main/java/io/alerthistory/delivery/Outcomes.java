@@ -71,8 +71,11 @@ final class Outcomes {
             failure == null ? null : failure.label(),
             Math.round(latencyNanos / 1e4) / 100.0,
             o.detail());
-    history.record(job.delivery.fingerprints(), record);
-    journal.attempted(job.delivery.fingerprints(), record);
+    if (journal.durable()) {
+      journal.attempted(job.delivery.fingerprints(), record);
+    } else {
+      history.record(job.delivery.fingerprints(), record);
+    }
     observer.attempt(t.name(), latencyNanos);
     if (failure != null) {
       metrics.attemptFailed(t.name(), failure);

@@ -5,12 +5,16 @@ import io.alerthistory.health.HealthMonitor;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.refresh.RefreshManager;
 import io.alerthistory.stats.PublishingStats;
+import io.alerthistory.store.StoreUnavailableException;
 import io.alerthistory.target.TargetRegistry;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +37,18 @@ public final class HttpServer {
       DeliveryEngine delivery,
       HealthMonitor health,
       PublishingStats stats,
+      Supplier<Optional<String>> storeUnavailable,
       String adminToken) {
     AdminAuth admin = new AdminAuth(adminToken);
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new RequestIds())
-            .register(new ProbeRoutes(registry::isLoaded))
+            .register(
+                new ProbeRoutes(
+                    () ->
+                        registry.isLoaded()
+                            ? storeUnavailable.get()
+                            : Optional.of("targets have not been loaded yet")))
             .register(new MetricsRoutes(metrics))
             .register(new WebhookRoutes(ingest))
             .register(new TargetRoutes(registry))
@@ -48,6 +58,14 @@ public final class HttpServer {
             .register(new RefreshRoutes(refresh, admin))
             .register(new DeadLetterRoutes(delivery, admin))
             .register(new DeliveryRoutes(delivery))
+            .error(
+                StoreUnavailableException.class,
+                (req, res, e) -> {
+                  log.atWarn().addKeyValue("error", e.getMessage()).log("store unavailable");
+                  res.header(HeaderNames.RETRY_AFTER, "5");
+                  JsonResponses.error(
+                      res, 503, "store_unavailable", "the store cannot be reached; retry later");
+                })
             .error(
                 Throwable.class,
                 (req, res, t) -> {

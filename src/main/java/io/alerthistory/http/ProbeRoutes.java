@@ -3,14 +3,18 @@ package io.alerthistory.http;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Liveness ({@code /healthz}) and readiness ({@code /readyz}) probes. */
 final class ProbeRoutes implements HttpService {
-  private final BooleanSupplier ready;
+  private final Supplier<Optional<String>> notReady;
 
-  ProbeRoutes(BooleanSupplier ready) {
-    this.ready = ready;
+  /**
+   * @param notReady why the service cannot take work now, or empty when it can
+   */
+  ProbeRoutes(Supplier<Optional<String>> notReady) {
+    this.notReady = notReady;
   }
 
   @Override
@@ -20,10 +24,11 @@ final class ProbeRoutes implements HttpService {
         .get(
             "/readyz",
             (req, res) -> {
-              if (ready.getAsBoolean()) {
+              Optional<String> reason = notReady.get();
+              if (reason.isEmpty()) {
                 JsonResponses.send(res, 200, Map.of("status", "ready"));
               } else {
-                JsonResponses.error(res, 503, "not_ready", "targets have not been loaded yet");
+                JsonResponses.error(res, 503, "not_ready", reason.get());
               }
             });
   }

@@ -1,17 +1,20 @@
 package io.alerthistory.store;
 
 import io.alerthistory.delivery.DeadLetterStore;
+import io.alerthistory.delivery.Delivery;
 import io.alerthistory.delivery.Journal;
 import io.alerthistory.stats.StatsSnapshot;
+import io.alerthistory.time.Scheduler;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The durable parts of the service (DESIGN §12): the journal of accepted deliveries, dead letters,
- * Rootly incident ids and the stats rings. SQLite under DATA_DIR is the one implementation; a
- * PostgreSQL one (for several replicas claiming work with SKIP LOCKED) would implement the same
- * methods.
+ * delivery history, Rootly incident ids and the stats rings. {@link JdbcStore} keeps them in SQLite
+ * under DATA_DIR or in PostgreSQL shared by several replicas.
  */
 public interface Store extends AutoCloseable {
   Journal journal();
@@ -20,10 +23,19 @@ public interface Store extends AutoCloseable {
 
   IncidentStore incidents();
 
-  /** The stats rings saved last, if any. */
+  /** Why the database cannot be used right now, or empty when it answers. */
+  Optional<String> unavailable();
+
+  /**
+   * Keeps this replica's claims on its deliveries alive and hands {@code takeOver} the deliveries
+   * of replicas that stopped renewing theirs. Does nothing when one process owns the store.
+   */
+  void startLeases(Scheduler scheduler, Consumer<List<Delivery>> takeOver);
+
+  /** The stats rings this replica saved last, if any. */
   Optional<StatsSnapshot> stats();
 
-  /** Replaces the saved stats rings; completes once durable. */
+  /** Replaces this replica's saved stats rings; completes once durable. */
   CompletableFuture<Void> saveStats(StatsSnapshot snapshot);
 
   /** Removes delivery attempts made before {@code cutoff} (HISTORY_RETENTION). */

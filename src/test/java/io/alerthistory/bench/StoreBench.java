@@ -1,13 +1,15 @@
 package io.alerthistory.bench;
 
 import io.alerthistory.alert.Notification;
+import io.alerthistory.config.DatabaseUrl;
 import io.alerthistory.delivery.DeliveryEngine;
 import io.alerthistory.delivery.DeliverySettings;
 import io.alerthistory.delivery.Dispatcher;
 import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.Journal;
 import io.alerthistory.ingest.IngestService;
-import io.alerthistory.store.SqliteStore;
+import io.alerthistory.store.JdbcStore;
+import io.alerthistory.store.StoreSettings;
 import io.alerthistory.target.TargetRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayInputStream;
@@ -103,7 +105,7 @@ public final class StoreBench {
 
       Path dir = Files.createTempDirectory("store-bench");
       PrometheusRegistry metrics = new PrometheusRegistry();
-      SqliteStore store = SqliteStore.open(dir, metrics, s.deadLetterCapacity());
+      JdbcStore store = open(dir, metrics, s.deadLetterCapacity());
       DeliveryEngine durable =
           DeliveryBench.engine(
               DeliveryBench.targets(1, port, false), s, store.deadLetters(), store.journal());
@@ -193,11 +195,22 @@ public final class StoreBench {
     return items.size() / ((System.nanoTime() - start) / 1e9);
   }
 
+  /** SQLite under {@code dir}, or the PostgreSQL database of DATABASE_URL when it is set. */
+  static JdbcStore open(Path dir, PrometheusRegistry metrics, int deadLetterCapacity) {
+    StoreSettings settings =
+        new StoreSettings(
+            deadLetterCapacity, StoreSettings.DEFAULT_LEASE, "bench", java.time.Clock.systemUTC());
+    String url = System.getenv("DATABASE_URL");
+    return url == null
+        ? JdbcStore.openSqlite(dir, settings, metrics)
+        : JdbcStore.openPostgres(DatabaseUrl.parse(url), settings, metrics);
+  }
+
   static void recover(int deliveries) throws Exception {
     int port = closedPort();
     DeliverySettings s = settings();
     Path dir = Files.createTempDirectory("store-bench");
-    SqliteStore store = SqliteStore.open(dir, new PrometheusRegistry(), s.deadLetterCapacity());
+    JdbcStore store = open(dir, new PrometheusRegistry(), s.deadLetterCapacity());
     DeliveryEngine first =
         DeliveryBench.engine(
             DeliveryBench.targets(1, port, false), s, store.deadLetters(), store.journal());
@@ -210,7 +223,7 @@ public final class StoreBench {
     store.close();
 
     long start = System.nanoTime();
-    SqliteStore reopened = SqliteStore.open(dir, new PrometheusRegistry(), s.deadLetterCapacity());
+    JdbcStore reopened = open(dir, new PrometheusRegistry(), s.deadLetterCapacity());
     TargetRegistry targets = DeliveryBench.targets(1, port, false);
     DeliveryEngine second =
         DeliveryBench.engine(targets, s, reopened.deadLetters(), reopened.journal());
@@ -224,13 +237,15 @@ public final class StoreBench {
     }
     System.out.printf(
         "recovery of %d journaled deliveries: %.0f ms (open %.0f ms, read journal %.0f ms,"
-            + " requeue %.0f ms); database %.1f MB%n",
+            + " requeue %.0f ms); SQLite file %.1f MB%n",
         deliveries,
         (end - start) / 1e6,
         (opened - start) / 1e6,
         (read - opened) / 1e6,
         (end - read) / 1e6,
-        Files.size(reopened.file()) / 1e6);
+        Files.exists(dir.resolve(JdbcStore.SQLITE_FILE))
+            ? Files.size(dir.resolve(JdbcStore.SQLITE_FILE)) / 1e6
+            : 0.0);
     second.shutdown(Duration.ZERO);
     reopened.close();
   }

@@ -148,6 +148,7 @@ class RefreshRoutesTest {
                     refresh::status,
                     StatsSettings.defaults(),
                     Clock.systemUTC()),
+                java.util.Optional::empty,
                 TOKEN)
             .start();
     refresh.start();

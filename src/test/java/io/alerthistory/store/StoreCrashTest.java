@@ -130,7 +130,7 @@ class StoreCrashTest {
   }
 
   static int count(Path data, String table) throws Exception {
-    try (var c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteStore.FILE));
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(JdbcStore.SQLITE_FILE));
         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
       return rs.getInt(1);

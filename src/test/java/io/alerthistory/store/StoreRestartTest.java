@@ -179,7 +179,7 @@ class StoreRestartTest {
       String firing = Resources.repoFile("examples/alerts/firing.json");
       // another process holding the write lock past the busy timeout
       try (Connection other =
-          DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteStore.FILE))) {
+          DriverManager.getConnection("jdbc:sqlite:" + data.resolve(JdbcStore.SQLITE_FILE))) {
         other.createStatement().execute("BEGIN EXCLUSIVE");
         HttpResponse<String> refused = app.postJson("/webhook", firing);
         assertThat(refused.statusCode()).isEqualTo(503);

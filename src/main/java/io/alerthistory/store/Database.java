@@ -1,0 +1,338 @@
+package io.alerthistory.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One database, SQLite or PostgreSQL, seen as two paths. Writes are queued to one writer thread
+ * that owns a connection and commits each batch of queued operations in one transaction: concurrent
+ * webhooks share a commit and its fsync (group commit), and operations apply in the order they were
+ * queued. Reads run on the calling thread with a pooled connection.
+ *
+ * <p>When a batch fails on a connection that still works, its operations are run again one per
+ * transaction so that one bad operation fails alone. When the connection is lost, operations marked
+ * as retried are kept and written once the database is back; the others fail at once.
+ */
+final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  private static final int MAX_BATCH = 2000;
+
+  /** Pause between attempts to reach a database that went away. */
+  private static final long RECONNECT_PAUSE_MS = 1000;
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Writer writer) throws SQLException;
+  }
+
+  @FunctionalInterface
+  interface Query<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  @FunctionalInterface
+  interface ConnectionFactory {
+    Connection open() throws SQLException;
+  }
+
+  /** Whether an operation is kept and written later when the database is unreachable. */
+  enum OnOutage {
+    FAIL,
+    RETRY
+  }
+
+  private record Op(
+      String operation, Work<?> work, OnOutage onOutage, CompletableFuture<Object> done) {}
+
+  private static final Op STOP =
+      new Op("stop", w -> null, OnOutage.FAIL, new CompletableFuture<>());
+
+  /** The writer's connection and its prepared statements; used on the writer thread only. */
+  static final class Writer {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    private Writer(Connection connection) {
+      this.connection = connection;
+    }
+
+    PreparedStatement statement(String sql) throws SQLException {
+      PreparedStatement ps = statements.get(sql);
+      if (ps == null) {
+        ps = connection.prepareStatement(sql);
+        statements.put(sql, ps);
+      }
+      return ps;
+    }
+
+    Connection connection() {
+      return connection;
+    }
+
+    void close() {
+      try {
+        for (PreparedStatement ps : statements.values()) {
+          ps.close();
+        }
+        connection.close();
+      } catch (SQLException e) {
+        log.atDebug().addKeyValue("error", e.getMessage()).log("closing a connection failed");
+      }
+    }
+  }
+
+  private final ConnectionFactory connections;
+  private final HikariDataSource readers;
+  private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final Histogram commitSeconds;
+  private final Counter errors;
+  private volatile boolean closed;
+  private volatile String outage;
+
+  // owned by the writer thread
+  private Writer writer;
+  private final List<Op> retrying = new ArrayList<>();
+
+  /**
+   * @param writerConnection the writer's connection, already open and migrated
+   * @param connections opens a new writer connection after the old one was lost
+   * @param readers the pool reads use
+   */
+  Database(
+      Connection writerConnection,
+      ConnectionFactory connections,
+      HikariDataSource readers,
+      PrometheusRegistry registry) {
+    this.writer = new Writer(writerConnection);
+    this.connections = connections;
+    this.readers = readers;
+    commitSeconds =
+        Histogram.builder()
+            .name("alert_history_store_journal_commit_seconds")
+            .help("Time to write and commit one batch of store operations (one fsync).")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5)
+            .register(registry);
+    errors =
+        Counter.builder()
+            .name("alert_history_store_errors_total")
+            .help("Store operations that failed, by operation.")
+            .labelNames("operation")
+            .register(registry);
+    // a platform thread: the drivers' blocking and native calls would pin a virtual one anyway
+    this.thread = Thread.ofPlatform().name("store-writer").daemon().start(this::drain);
+  }
+
+  /** Queues a write; it runs on the writer thread inside the next batch's transaction. */
+  <T> CompletableFuture<T> submit(String operation, Work<T> work) {
+    return submit(operation, OnOutage.FAIL, work);
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> CompletableFuture<T> submit(String operation, OnOutage onOutage, Work<T> work) {
+    CompletableFuture<Object> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("store closed"));
+    } else {
+      queue.add(new Op(operation, work, onOutage, done));
+    }
+    return (CompletableFuture<T>) done;
+  }
+
+  /** Runs a read on a pooled connection, counting a failure under {@code operation}. */
+  <T> T read(String operation, Query<T> query) {
+    try (Connection c = readers.getConnection()) {
+      return query.run(c);
+    } catch (SQLException e) {
+      errors.labelValues(operation).inc();
+      throw new StoreUnavailableException(operation, e);
+    }
+  }
+
+  /** Null while the database answers; otherwise why it does not. */
+  String outage() {
+    return outage;
+  }
+
+  /** Asks the database for a trivial answer; records and returns why it failed, or null. */
+  String check() {
+    try (Connection c = readers.getConnection()) {
+      if (!c.isValid(2)) {
+        return "the database does not answer";
+      }
+      return outage;
+    } catch (SQLException e) {
+      return "the database is unreachable: " + e.getMessage();
+    }
+  }
+
+  private void drain() {
+    List<Op> batch = new ArrayList<>();
+    boolean stopping = false;
+    while (!stopping) {
+      try {
+        if (retrying.isEmpty()) {
+          batch.add(queue.take());
+        } else {
+          // the database went away: wait before trying the kept operations again
+          Op next = queue.poll(RECONNECT_PAUSE_MS, TimeUnit.MILLISECONDS);
+          if (next != null) {
+            batch.add(next);
+          }
+        }
+      } catch (InterruptedException e) {
+        break;
+      }
+      queue.drainTo(batch, MAX_BATCH - 1);
+      stopping = batch.remove(STOP);
+      List<Op> all = new ArrayList<>(retrying);
+      retrying.clear();
+      all.addAll(batch);
+      run(all);
+      batch.clear();
+    }
+    List<Op> rest = new ArrayList<>(retrying);
+    queue.drainTo(rest);
+    rest.remove(STOP);
+    run(rest);
+    retrying.clear();
+    if (writer != null) {
+      writer.close();
+    }
+  }
+
+  private void run(List<Op> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    if (writer == null && !reconnect()) {
+      lost(batch, null);
+      return;
+    }
+    Object[] results = new Object[batch.size()];
+    String failing = "commit";
+    try {
+      writer.connection().setAutoCommit(false);
+      for (int i = 0; i < batch.size(); i++) {
+        failing = batch.get(i).operation();
+        results[i] = batch.get(i).work().run(writer);
+      }
+      failing = "commit";
+      writer.connection().commit();
+    } catch (SQLException | RuntimeException e) {
+      rollback();
+      if (!connectionWorks()) {
+        lost(batch, e);
+        return;
+      }
+      if (batch.size() == 1) {
+        fail(batch.getFirst(), failing, e);
+        return;
+      }
+      // one operation is at fault: find it by running each on its own
+      for (Op op : batch) {
+        run(List.of(op));
+      }
+      return;
+    }
+    outage = null;
+    commitSeconds.observe((System.nanoTime() - start) / 1e9);
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).done().complete(results[i]);
+    }
+  }
+
+  private void fail(Op op, String operation, Exception e) {
+    errors.labelValues(operation).inc();
+    log.atError()
+        .addKeyValue("operation", operation)
+        .addKeyValue("error", e.getMessage())
+        .log("store write failed and was rolled back");
+    op.done().completeExceptionally(e);
+  }
+
+  /** The connection is gone: fail what must not wait, keep what is retried. */
+  private void lost(List<Op> batch, Exception cause) {
+    String why = cause == null ? "no connection" : String.valueOf(cause.getMessage());
+    if (outage == null) {
+      log.atError()
+          .addKeyValue("error", why)
+          .log("store unreachable; writes fail until it is back");
+    }
+    outage = "the database is unreachable: " + why;
+    if (writer != null) {
+      writer.close();
+      writer = null;
+    }
+    for (Op op : batch) {
+      if (op.onOutage() == OnOutage.RETRY && !closed) {
+        retrying.add(op);
+      } else {
+        errors.labelValues(op.operation()).inc();
+        op.done().completeExceptionally(new StoreUnavailableException(op.operation(), cause));
+      }
+    }
+  }
+
+  private boolean reconnect() {
+    try {
+      writer = new Writer(connections.open());
+      log.info("store reachable again");
+      return true;
+    } catch (SQLException e) {
+      outage = "the database is unreachable: " + e.getMessage();
+      return false;
+    }
+  }
+
+  private boolean connectionWorks() {
+    try {
+      return writer.connection().isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private void rollback() {
+    try {
+      writer.connection().rollback();
+    } catch (SQLException e) {
+      log.atDebug().addKeyValue("error", e.getMessage()).log("rollback failed");
+    }
+  }
+
+  /** Writes what is queued (what waits for an unreachable database is given up) and closes. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(STOP);
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    readers.close();
+  }
+}
