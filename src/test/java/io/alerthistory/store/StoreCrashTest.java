@@ -1,24 +1,20 @@
 package io.alerthistory.store;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import io.alerthistory.testing.FingerprintSink;
+import io.alerthistory.testing.PostgresServer;
 import io.alerthistory.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,77 +23,105 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The service as a real process killed with SIGKILL while its only target is down: every alert
- * answered 200 is delivered by the next start on the same DATA_DIR.
+ * answered 200 is delivered by the next start, on the same DATA_DIR or the same PostgreSQL.
  */
 class StoreCrashTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  enum Backend {
+    SQLITE,
+    POSTGRESQL
+  }
+
   private static final int ALERTS = 1000;
+  private static PostgresServer pg;
   @TempDir Path dir;
 
-  @Test
-  void everyAcceptedAlertIsDeliveredAfterKillNine() throws Exception {
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    pg = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    pg.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void everyAcceptedAlertIsDeliveredAfterKillNine(Backend backend) throws Exception {
     int sinkPort = ServiceProcess.freePort();
     Path targets = Files.createDirectories(dir.resolve("targets"));
     Path data = dir.resolve("data");
-    Files.writeString(
-        targets.resolve("sink.json"),
-        "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/sink\"}".formatted(sinkPort));
+    Files.writeString(targets.resolve("sink.json"), FingerprintSink.targetJson(sinkPort));
 
-    ServiceProcess first = start(targets, data, "first.log");
+    ServiceProcess first = start(backend, targets, data, "first.log");
     try {
       first.awaitReady(Duration.ofSeconds(30));
-      try (ExecutorService posters = Executors.newFixedThreadPool(16)) {
-        List<Future<Integer>> answers = new ArrayList<>();
-        for (int i = 0; i < ALERTS; i++) {
-          String body = notification("fp-" + i);
-          answers.add(posters.submit(() -> first.postJson("/webhook", body)));
-        }
-        for (Future<Integer> a : answers) {
-          assertThat(a.get()).isEqualTo(200);
-        }
-      }
+      postAll(first, "fp-", ALERTS);
     } finally {
       first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no final flush
       assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    WireMockServer sink = new WireMockServer(options().bindAddress("127.0.0.1").port(sinkPort));
-    sink.start();
-    sink.stubFor(post(urlPathEqualTo("/sink")).willReturn(aResponse().withStatus(200)));
-    ServiceProcess second = start(targets, data, "second.log");
-    try (second) {
+    try (FingerprintSink sink = FingerprintSink.start(sinkPort, 0);
+        ServiceProcess second = start(backend, targets, data, "second.log")) {
+      // on PostgreSQL the dead process's lease (STORE_LEASE) runs out first
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
-          .until(() -> delivered(sink).size() == ALERTS);
+          .until(() -> sink.delivered().size() == ALERTS);
       Set<String> expected = new HashSet<>();
       for (int i = 0; i < ALERTS; i++) {
         expected.add("fp-" + i);
       }
-      assertThat(delivered(sink)).isEqualTo(expected);
+      assertThat(sink.delivered()).isEqualTo(expected);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> count(data, "journal") == 0 && count(data, "notification") == 0);
-    } finally {
-      sink.stop();
+          .until(
+              () ->
+                  count(backend, data, "journal") == 0 && count(backend, data, "notification") == 0);
     }
   }
 
-  private ServiceProcess start(Path targets, Path data, String logName) throws IOException {
-    return ServiceProcess.start(
-        Map.of(
-            "TARGETS_DIR", targets.toString(),
-            "DATA_DIR", data.toString(),
-            "DEDUP_WINDOW", "0s",
-            "DELIVERY_QUEUE_CAPACITY", "5000",
-            "LOG_FORMAT", "text",
-            "LOG_LEVEL", "warn"),
-        dir.resolve(logName));
+  /** Posts {@code n} one-alert notifications from 16 threads; each must be answered 200. */
+  static void postAll(ServiceProcess service, String prefix, int n) throws Exception {
+    try (ExecutorService posters = Executors.newFixedThreadPool(16)) {
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String body = notification(prefix + i);
+        answers.add(posters.submit(() -> service.postJson("/webhook", body)));
+      }
+      for (Future<Integer> a : answers) {
+        assertThat(a.get()).isEqualTo(200);
+      }
+    }
+  }
+
+  private ServiceProcess start(Backend backend, Path targets, Path data, String logName)
+      throws IOException {
+    Map<String, String> env = new HashMap<>(serviceEnv(targets));
+    env.put("DATA_DIR", data.toString());
+    if (backend == Backend.POSTGRESQL) {
+      env.put("DATABASE_URL", pg.databaseUrl());
+      env.put("STORE_LEASE", "3s");
+    }
+    return ServiceProcess.start(env, dir.resolve(logName));
+  }
+
+  static Map<String, String> serviceEnv(Path targets) {
+    return Map.of(
+        "TARGETS_DIR", targets.toString(),
+        "DEDUP_WINDOW", "0s",
+        "DELIVERY_QUEUE_CAPACITY", "5000",
+        "LOG_FORMAT", "text",
+        "LOG_LEVEL", "warn");
   }
 
   static String notification(String fingerprint) {
@@ -113,25 +137,18 @@ class StoreCrashTest {
         .formatted(fingerprint);
   }
 
-  private static Set<String> delivered(WireMockServer sink) {
-    Set<String> seen = new HashSet<>();
-    sink.findAll(postRequestedFor(urlPathEqualTo("/sink")))
-        .forEach(
-            r -> {
-              try {
-                for (JsonNode a : JSON.readTree(r.getBodyAsString()).get("alerts")) {
-                  seen.add(a.get("fingerprint").asText());
-                }
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    return seen;
+  private static int count(Backend backend, Path data, String table) throws Exception {
+    try (Connection c =
+        backend == Backend.POSTGRESQL
+            ? pg.connect()
+            : DriverManager.getConnection("jdbc:sqlite:" + data.resolve(JdbcStore.SQLITE_FILE))) {
+      return count(c, table);
+    }
   }
 
-  static int count(Path data, String table) throws Exception {
-    try (var c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(JdbcStore.SQLITE_FILE));
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
+  /** Rows in a table of the store. */
+  static int count(Connection c, String table) throws Exception {
+    try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
       return rs.getInt(1);
     }
