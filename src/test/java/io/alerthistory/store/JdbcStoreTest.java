@@ -94,7 +94,8 @@ class JdbcStoreTest {
   }
 
   private static final Notification NOTE =
-      TestAlerts.notification(TestAlerts.firing("One", "critical"), TestAlerts.firing("Two", "warning"));
+      TestAlerts.notification(
+          TestAlerts.firing("One", "critical"), TestAlerts.firing("Two", "warning"));
 
   private Delivery delivery(String id) {
     return new Delivery(id, "hook", NOTE, NOTE.alerts(), clock.instant());
@@ -126,7 +127,8 @@ class JdbcStoreTest {
 
     assertThat(recovered).extracting(Delivery::id).containsExactly("d-2");
     assertThat(recovered.getFirst().fingerprints())
-        .containsExactlyInAnyOrderElementsOf(NOTE.alerts().stream().map(a -> a.fingerprint()).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            NOTE.alerts().stream().map(a -> a.fingerprint()).toList());
     assertThat(recovered.getFirst().receivedAt()).isEqualTo(received);
   }
 
@@ -222,13 +224,16 @@ class JdbcStoreTest {
     DeadLetterStore.Page first =
         letters.list(new DeadLetterStore.Query(DeadLetterStore.Filter.ALL, null, 0, 2));
     DeadLetterStore.Page second =
-        letters.list(new DeadLetterStore.Query(DeadLetterStore.Filter.ALL, first.nextCursor(), 0, 2));
+        letters.list(
+            new DeadLetterStore.Query(DeadLetterStore.Filter.ALL, first.nextCursor(), 0, 2));
 
     assertThat(first.letters()).extracting(DeadLetter::id).containsExactly("dl-d-4", "dl-d-3");
     assertThat(second.letters()).extracting(DeadLetter::id).containsExactly("dl-d-2");
     assertThat(second.nextCursor()).isNull();
     assertThat(letters.size()).isEqualTo(3);
-    assertThat(letters.oldest(DeadLetterStore.Filter.ALL, 1)).extracting(DeadLetter::id).containsExactly("dl-d-2");
+    assertThat(letters.oldest(DeadLetterStore.Filter.ALL, 1))
+        .extracting(DeadLetter::id)
+        .containsExactly("dl-d-2");
     assertThat(letters.get("dl-d-3")).contains(added.get(2));
     assertThatThrownBy(
             () -> letters.list(new DeadLetterStore.Query(DeadLetterStore.Filter.ALL, "!", 0, 2)))
@@ -243,7 +248,8 @@ class JdbcStoreTest {
     JdbcStore b = open(Backend.POSTGRESQL, "b");
     a.deadLetters().add(letter("d-1"));
     AttemptRecord attempt =
-        new AttemptRecord("hook", "d-1", 1, clock.instant().toString(), 200, "delivered", null, 3.5, null);
+        new AttemptRecord(
+            "hook", "d-1", 1, clock.instant().toString(), 200, "delivered", null, 3.5, null);
     a.attempted(List.of("fp-1"), attempt);
     a.incidents().put("rootly", "fp-1", "inc-42");
 
@@ -262,11 +268,13 @@ class JdbcStoreTest {
   void historyOlderThanTheRetentionIsNeitherServedNorKept(Backend backend) throws Exception {
     JdbcStore store = open(backend, "a");
     AttemptRecord old =
-        new AttemptRecord("hook", "d-1", 1, clock.instant().toString(), 500, "retry", "serverError", 3, null);
+        new AttemptRecord(
+            "hook", "d-1", 1, clock.instant().toString(), 500, "retry", "serverError", 3, null);
     store.attempted(List.of("fp-1"), old);
     clock.advance(Duration.ofHours(2));
     AttemptRecord recent =
-        new AttemptRecord("hook", "d-1", 2, clock.instant().toString(), 200, "delivered", null, 3, null);
+        new AttemptRecord(
+            "hook", "d-1", 2, clock.instant().toString(), 200, "delivered", null, 3, null);
     store.attempted(List.of("fp-1"), recent);
 
     assertThat(store.purgeAttemptsBefore(clock.instant().minus(Duration.ofHours(1))).get())

@@ -97,7 +97,8 @@ class PostgresOutageTest {
   }
 
   private static int status(ServiceProcess s, String path) throws Exception {
-    return CLIENT.send(
+    return CLIENT
+        .send(
             HttpRequest.newBuilder(s.base().resolve(path)).build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();

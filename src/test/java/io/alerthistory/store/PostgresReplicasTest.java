@@ -69,10 +69,8 @@ class PostgresReplicasTest {
 
   /** Posts to both replicas at once, each its own alerts. */
   private static void postToBoth(ServiceProcess a, ServiceProcess b) throws Exception {
-    CompletableFuture<Void> toA =
-        CompletableFuture.runAsync(() -> post(a, "a-"));
-    CompletableFuture<Void> toB =
-        CompletableFuture.runAsync(() -> post(b, "b-"));
+    CompletableFuture<Void> toA = CompletableFuture.runAsync(() -> post(a, "a-"));
+    CompletableFuture<Void> toB = CompletableFuture.runAsync(() -> post(b, "b-"));
     toA.get();
     toB.get();
   }

@@ -86,7 +86,8 @@ class StoreCrashTest {
           .atMost(Duration.ofSeconds(10))
           .until(
               () ->
-                  count(backend, data, "journal") == 0 && count(backend, data, "notification") == 0);
+                  count(backend, data, "journal") == 0
+                      && count(backend, data, "notification") == 0);
     }
   }
 
@@ -144,6 +145,11 @@ class StoreCrashTest {
             : DriverManager.getConnection("jdbc:sqlite:" + data.resolve(JdbcStore.SQLITE_FILE))) {
       return count(c, table);
     }
+  }
+
+  /** Rows in a table of the SQLite store under {@code data}. */
+  static int count(Path data, String table) throws Exception {
+    return count(Backend.SQLITE, data, table);
   }
 
   /** Rows in a table of the store. */
