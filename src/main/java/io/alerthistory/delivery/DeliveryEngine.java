@@ -463,7 +463,15 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       }
       // journaled before the letter goes, so a crash in between keeps one of them
       journal.accept(letter.delivery().notification(), null, List.of(letter.delivery()));
-      if (!deadLetters.remove(letter.id())) {
+      boolean removed;
+      try {
+        removed = deadLetters.remove(letter.id());
+      } catch (RuntimeException e) {
+        journal.finish(letter.delivery().id());
+        lane.release(1);
+        throw e;
+      }
+      if (!removed) {
         journal.finish(letter.delivery().id());
         lane.release(1);
         return new Gone();

@@ -9,6 +9,7 @@ import io.alerthistory.alert.Notification;
 import io.alerthistory.delivery.AttemptOutcome;
 import io.alerthistory.delivery.FailureReason;
 import io.alerthistory.store.IncidentStore;
+import io.alerthistory.store.StoreUnavailableException;
 import io.alerthistory.target.PayloadFormat;
 import io.alerthistory.target.Target;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -76,7 +77,14 @@ public final class RootlyFormatter implements PayloadFormatter {
   @Override
   public Prepared prepare(Target target, Notification n, List<Alert> alerts) {
     Alert a = Texts.single(alerts);
-    var known = store.incidentId(target.name(), a.fingerprint());
+    java.util.Optional<String> known;
+    try {
+      known = store.incidentId(target.name(), a.fingerprint());
+    } catch (StoreUnavailableException e) {
+      // which request to send depends on the stored id: wait for the store
+      return new Prepared.Settled(
+          new AttemptOutcome.Retry(FailureReason.NETWORK, 0, null, "store unavailable"));
+    }
     if (a.status() == AlertStatus.FIRING) {
       if (known.isPresent()) {
         return new Prepared.Settled(new AttemptOutcome.Delivered(0));

@@ -63,16 +63,55 @@ final class Database implements AutoCloseable {
   private static final Op STOP =
       new Op("stop", w -> null, OnOutage.FAIL, new CompletableFuture<>());
 
-  /** The writer's connection and its prepared statements; used on the writer thread only. */
+  /**
+   * The writer's connection and its prepared statements; used on the writer thread only. Rows added
+   * with {@link #batched} are sent together (one round trip to PostgreSQL for many inserts) before
+   * any other statement runs and before the commit, so operations still apply in order.
+   */
   static final class Writer {
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, PreparedStatement> pending = new java.util.LinkedHashMap<>();
 
     private Writer(Connection connection) {
       this.connection = connection;
     }
 
+    /** A statement to run now; rows batched before it are written first. */
     PreparedStatement statement(String sql) throws SQLException {
+      flush();
+      return prepared(sql);
+    }
+
+    /** A statement whose caller adds rows with {@code addBatch()}; they are sent later. */
+    PreparedStatement batched(String sql) throws SQLException {
+      PreparedStatement ps = prepared(sql);
+      pending.putIfAbsent(sql, ps);
+      return ps;
+    }
+
+    void flush() throws SQLException {
+      try {
+        for (PreparedStatement ps : pending.values()) {
+          ps.executeBatch();
+        }
+      } finally {
+        pending.clear();
+      }
+    }
+
+    void discard() {
+      for (PreparedStatement ps : pending.values()) {
+        try {
+          ps.clearBatch();
+        } catch (SQLException e) {
+          // the connection is going; nothing to keep
+        }
+      }
+      pending.clear();
+    }
+
+    private PreparedStatement prepared(String sql) throws SQLException {
       PreparedStatement ps = statements.get(sql);
       if (ps == null) {
         ps = connection.prepareStatement(sql);
@@ -157,6 +196,17 @@ final class Database implements AutoCloseable {
     return (CompletableFuture<T>) done;
   }
 
+  /** Waits for a queued write; a failure surfaces as {@link StoreUnavailableException}. */
+  static <T> T await(String operation, CompletableFuture<T> write) {
+    try {
+      return write.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof StoreUnavailableException u
+          ? u
+          : new StoreUnavailableException(operation, e.getCause());
+    }
+  }
+
   /** Runs a read on a pooled connection, counting a failure under {@code operation}. */
   <T> T read(String operation, Query<T> query) {
     try (Connection c = readers.getConnection()) {
@@ -229,23 +279,23 @@ final class Database implements AutoCloseable {
       return;
     }
     Object[] results = new Object[batch.size()];
-    String failing = "commit";
     try {
       writer.connection().setAutoCommit(false);
       for (int i = 0; i < batch.size(); i++) {
-        failing = batch.get(i).operation();
         results[i] = batch.get(i).work().run(writer);
       }
-      failing = "commit";
+      writer.flush();
       writer.connection().commit();
     } catch (SQLException | RuntimeException e) {
+      writer.discard();
       rollback();
       if (!connectionWorks()) {
         lost(batch, e);
         return;
       }
       if (batch.size() == 1) {
-        fail(batch.getFirst(), failing, e);
+        // its batched rows are sent at commit; the operation is what failed
+        fail(batch.getFirst(), batch.getFirst().operation(), e);
         return;
       }
       // one operation is at fault: find it by running each on its own

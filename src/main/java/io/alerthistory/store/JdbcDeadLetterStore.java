@@ -27,6 +27,7 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
 
   private final Database db;
   private final int capacity;
+  private volatile int lastSize;
 
   JdbcDeadLetterStore(Database db, int capacity) {
     if (capacity < 1) {
@@ -38,7 +39,9 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Optional<DeadLetter> add(DeadLetter letter) {
-    return db.<Optional<DeadLetter>>submit(
+    return Database.await(
+        "dead_letter_add",
+        db.<Optional<DeadLetter>>submit(
             "dead_letter_add",
             Database.OnOutage.RETRY,
             w -> {
@@ -59,8 +62,7 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
               }
               evicted.ifPresent(e -> delete(w, e.id()));
               return evicted;
-            })
-        .join();
+            }));
   }
 
   private static final String INSERT =
@@ -231,12 +233,15 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
 
   @Override
   public boolean remove(String id) {
-    return db.submit("dead_letter_remove", Database.OnOutage.FAIL, w -> delete(w, id)).join();
+    return Database.await(
+        "dead_letter_remove", db.submit("dead_letter_remove", w -> delete(w, id)));
   }
 
   @Override
   public List<DeadLetter> removeOlderThan(Instant cutoff) {
-    return db.<List<DeadLetter>>submit(
+    return Database.await(
+        "dead_letter_remove",
+        db.<List<DeadLetter>>submit(
             "dead_letter_remove",
             w -> {
               PreparedStatement ps =
@@ -250,20 +255,30 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
                 }
               }
               return removed;
-            })
-        .join();
+            }));
   }
 
+  /**
+   * The count in the database, or the last one read while it is unreachable: the gauge and the
+   * shutdown log must not fail with it.
+   */
   @Override
   public int size() {
-    return db.read(
-        "dead_letter_count",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM dead_letter");
-              ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-          }
-        });
+    try {
+      int n =
+          db.read(
+              "dead_letter_count",
+              c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM dead_letter");
+                    ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  return rs.getInt(1);
+                }
+              });
+      lastSize = n;
+      return n;
+    } catch (StoreUnavailableException e) {
+      return lastSize;
+    }
   }
 }

@@ -34,7 +34,9 @@ final class JdbcIncidentStore implements IncidentStore {
 
   @Override
   public void put(String target, String fingerprint, String incidentId) {
-    db.submit(
+    Database.await(
+        "incident_put",
+        db.submit(
             "incident_put",
             Database.OnOutage.RETRY,
             w -> {
@@ -47,13 +49,14 @@ final class JdbcIncidentStore implements IncidentStore {
               ps.setString(2, fingerprint);
               ps.setString(3, incidentId);
               return ps.executeUpdate();
-            })
-        .join();
+            }));
   }
 
   @Override
   public void remove(String target, String fingerprint) {
-    db.submit(
+    Database.await(
+        "incident_remove",
+        db.submit(
             "incident_remove",
             Database.OnOutage.RETRY,
             w -> {
@@ -62,7 +65,6 @@ final class JdbcIncidentStore implements IncidentStore {
               ps.setString(1, target);
               ps.setString(2, fingerprint);
               return ps.executeUpdate();
-            })
-        .join();
+            }));
   }
 }

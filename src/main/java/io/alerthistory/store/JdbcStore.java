@@ -153,6 +153,8 @@ public final class JdbcStore implements Store, Journal {
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", "30");
     props.setProperty("tcpKeepAlive", "true");
+    // batched inserts go as multi-row statements: one round trip per group commit
+    props.setProperty("reWriteBatchedInserts", "true");
     Database.ConnectionFactory writer = () -> DriverManager.getConnection(url.jdbcUrl(), props);
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(url.jdbcUrl());
@@ -223,7 +225,7 @@ public final class JdbcStore implements Store, Journal {
         settings.lease().dividedBy(3),
         () -> {
           try {
-            renewLeases().join();
+            Database.await("lease_renew", renewLeases());
             List<Delivery> claimed = claimExpired();
             if (!claimed.isEmpty()) {
               takenOver.inc(claimed.size());
@@ -263,7 +265,9 @@ public final class JdbcStore implements Store, Journal {
     List<Delivery> all = new ArrayList<>();
     while (true) {
       List<Delivery> batch =
-          db.<List<Delivery>>submit("journal_claim", w -> claimBatch(w, expiredBefore)).join();
+          Database.await(
+              "journal_claim",
+              db.<List<Delivery>>submit("journal_claim", w -> claimBatch(w, expiredBefore)));
       all.addAll(batch);
       // SQLite claims everything at once; PostgreSQL a bounded batch at a time
       if (!dialect.shared || batch.size() < 1000) {
@@ -323,35 +327,46 @@ public final class JdbcStore implements Store, Journal {
   @Override
   public CompletableFuture<Void> accept(
       Notification notification, String encoded, List<Delivery> deliveries) {
+    // encoded here, on the caller's thread: the writer thread is the one all webhooks wait for
     long leaseEnd = leaseEnd();
+    String nid = deliveries.getFirst().id();
+    String body = encoded != null ? encoded : Rows.json(notification);
+    String[][] rows = new String[deliveries.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      Delivery d = deliveries.get(i);
+      rows[i] =
+          new String[] {
+            d.id(), d.target(), Rows.json(d.fingerprints()), Times.format(d.receivedAt())
+          };
+    }
+    String receivedAt = rows[0][3];
     return db.submit(
         "journal_accept",
         w -> {
-          String nid = deliveries.getFirst().id();
           PreparedStatement n =
-              w.statement(
+              w.batched(
                   "INSERT INTO notification (id, body, received_at, pending) VALUES (?, ?, ?, ?)"
                       + " ON CONFLICT (id)"
                       + " DO UPDATE SET pending = notification.pending + excluded.pending");
           n.setString(1, nid);
-          n.setString(2, encoded != null ? encoded : Rows.json(notification));
-          n.setString(3, Times.format(deliveries.getFirst().receivedAt()));
-          n.setInt(4, deliveries.size());
-          n.executeUpdate();
+          n.setString(2, body);
+          n.setString(3, receivedAt);
+          n.setInt(4, rows.length);
+          n.addBatch();
           PreparedStatement j =
-              w.statement(
+              w.batched(
                   "INSERT INTO journal (id, notification_id, target, fingerprints, received_at,"
                       + " owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id)"
                       + " DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until");
-          for (Delivery d : deliveries) {
-            j.setString(1, d.id());
+          for (String[] r : rows) {
+            j.setString(1, r[0]);
             j.setString(2, nid);
-            j.setString(3, d.target());
-            j.setString(4, Rows.json(d.fingerprints()));
-            j.setString(5, Times.format(d.receivedAt()));
+            j.setString(3, r[1]);
+            j.setString(4, r[2]);
+            j.setString(5, r[3]);
             j.setString(6, owner);
             j.setLong(7, leaseEnd);
-            j.executeUpdate();
+            j.addBatch();
           }
           return null;
         });
@@ -396,13 +411,12 @@ public final class JdbcStore implements Store, Journal {
       db.submit(
               "journal_recover",
               w -> {
-                try (Statement s = w.connection().createStatement()) {
-                  // a replayed delivery keeps the journal row of its first accept, which can
-                  // leave the notification stored for the replay without rows
-                  return s.executeUpdate(
-                      "DELETE FROM notification WHERE id NOT IN"
-                          + " (SELECT notification_id FROM journal)");
-                }
+                // a replayed delivery keeps the journal row of its first accept, which can
+                // leave the notification stored for the replay without rows
+                return w.statement(
+                        "DELETE FROM notification WHERE id NOT IN"
+                            + " (SELECT notification_id FROM journal)")
+                    .executeUpdate();
               })
           .join();
       return claim(dialect.shared ? settings.clock().millis() : Long.MAX_VALUE);
@@ -428,13 +442,13 @@ public final class JdbcStore implements Store, Journal {
             id = rs.getLong(1);
           }
           PreparedStatement f =
-              w.statement(
+              w.batched(
                   "INSERT INTO attempt_alert (fingerprint, attempt_id) VALUES (?, ?)"
                       + " ON CONFLICT DO NOTHING");
           for (String fp : fingerprints) {
             f.setString(1, fp);
             f.setLong(2, id);
-            f.executeUpdate();
+            f.addBatch();
           }
           return null;
         });

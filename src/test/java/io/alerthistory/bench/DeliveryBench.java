@@ -151,7 +151,7 @@ public final class DeliveryBench {
     return 0;
   }
 
-  static DeliveryEngine engine(TargetRegistry registry, DeliverySettings settings) {
+  public static DeliveryEngine engine(TargetRegistry registry, DeliverySettings settings) {
     return engine(
         registry,
         settings,
@@ -159,7 +159,7 @@ public final class DeliveryBench {
         io.alerthistory.delivery.Journal.NONE);
   }
 
-  static DeliveryEngine engine(
+  public static DeliveryEngine engine(
       TargetRegistry registry,
       DeliverySettings settings,
       io.alerthistory.delivery.DeadLetterStore deadLetters,
@@ -182,7 +182,7 @@ public final class DeliveryBench {
   /**
    * {@code n} webhook targets named t0.. at the port; with {@code filtered}, ti takes alerts Ti*.
    */
-  static TargetRegistry targets(int n, int port, boolean filtered) throws IOException {
+  public static TargetRegistry targets(int n, int port, boolean filtered) throws IOException {
     List<SourceEntry> entries = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String filter = filtered ? ", \"filter\": [\"alertname=~T" + i + "_.*\"]" : "";

@@ -73,7 +73,7 @@ public final class StoreBench {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static DeliverySettings settings() {
+  public static DeliverySettings settings() {
     return DeliverySettings.defaults().toBuilder()
         .dedupWindow(Duration.ZERO)
         .queueCapacity(1_000_000)
@@ -196,10 +196,15 @@ public final class StoreBench {
   }
 
   /** SQLite under {@code dir}, or the PostgreSQL database of DATABASE_URL when it is set. */
-  static JdbcStore open(Path dir, PrometheusRegistry metrics, int deadLetterCapacity) {
+  public static JdbcStore open(Path dir, PrometheusRegistry metrics, int deadLetterCapacity) {
+    return open(dir, metrics, deadLetterCapacity, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #open(Path, PrometheusRegistry, int)}, with leases measured on {@code clock}. */
+  static JdbcStore open(
+      Path dir, PrometheusRegistry metrics, int deadLetterCapacity, java.time.Clock clock) {
     StoreSettings settings =
-        new StoreSettings(
-            deadLetterCapacity, StoreSettings.DEFAULT_LEASE, "bench", java.time.Clock.systemUTC());
+        new StoreSettings(deadLetterCapacity, StoreSettings.DEFAULT_LEASE, "bench", clock);
     String url = System.getenv("DATABASE_URL");
     return url == null
         ? JdbcStore.openSqlite(dir, settings, metrics)
@@ -223,7 +228,14 @@ public final class StoreBench {
     store.close();
 
     long start = System.nanoTime();
-    JdbcStore reopened = open(dir, new PrometheusRegistry(), s.deadLetterCapacity());
+    // as a process started after the first one's lease ran out (PostgreSQL)
+    JdbcStore reopened =
+        open(
+            dir,
+            new PrometheusRegistry(),
+            s.deadLetterCapacity(),
+            java.time.Clock.offset(
+                java.time.Clock.systemUTC(), StoreSettings.DEFAULT_LEASE.plusSeconds(1)));
     TargetRegistry targets = DeliveryBench.targets(1, port, false);
     DeliveryEngine second =
         DeliveryBench.engine(targets, s, reopened.deadLetters(), reopened.journal());
@@ -254,7 +266,7 @@ public final class StoreBench {
    * A port that takes connections and never answers: each lane's few requests hang in flight and
    * the rest wait queued, so delivery work does not compete with intake for the CPU.
    */
-  private static int closedPort() throws Exception {
+  public static int closedPort() throws Exception {
     ServerSocket silent = new ServerSocket(0, 10_000);
     return silent.getLocalPort();
   }

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Webhook ingest rate with the SQLite and the PostgreSQL journal against the in-memory engine, in
+# one run on one machine.
+#
+# Runs IngestBenchServer (src/test/java/io/alerthistory/http): the service's webhook route over the
+# delivery engine, whose one target takes connections and never answers, so the figure is intake
+# only (parse, validate, plan, journal, answer). It is started three times on a free loopback
+# port: with no journal (memory), with the SQLite journal in a temporary directory, and with the
+# PostgreSQL journal on a server from Debian's postgresql package started for the run
+# (BenchPostgres; synchronous_commit on, fsync on). Each gets WARMUP seconds of
+#   wrk -t2 -c${CONNECTIONS} -s bench/post-json.lua URL -- examples/alerts/firing.json
+# and then DURATION measured seconds; the script prints requests/s, p50/p99 and each journal's
+# share of the in-memory rate (goal >= 0.5). Any non-2xx answer or socket error fails the run.
+#
+# Usage: bench/store-ingest.sh            (builds first; BENCH_NO_BUILD=1 skips that)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+select_jdk
+
+WARMUP=${WARMUP:-5}
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-64}
+BODY=examples/alerts/firing.json
+
+if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
+  timeout 600 mvn -q -B -o -DskipTests package
+  timeout 600 mvn -q -B -o dependency:build-classpath \
+    -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+fi
+CP="target/test-classes:target/classes:$(cat target/cp.txt)"
+
+work=$(mktemp -d)
+svc=
+pg=
+cleanup() {
+  stop_pid "$svc"
+  stop_pid "$pg"
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+timeout -k 5 900 "$JAVA_HOME/bin/java" -cp "$CP" io.alerthistory.bench.BenchPostgres \
+  >"$work/pg.out" 2>"$work/pg.err" &
+pg=$!
+for i in $(seq 1 300); do
+  grep -q '^DATABASE_URL=' "$work/pg.out" 2>/dev/null && break
+  kill -0 "$pg" 2>/dev/null || { echo "bench: PostgreSQL did not start" >&2; cat "$work/pg.err" >&2; exit 1; }
+  sleep 0.1
+done
+database_url=$(sed -n 's/^DATABASE_URL=//p' "$work/pg.out")
+[ -n "$database_url" ] || { echo "bench: PostgreSQL did not start in 30 s" >&2; exit 1; }
+
+echo "jdk:      $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
+echo "machine:  $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load:     wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/post-json.lua URL -- $BODY (after ${WARMUP} s warm-up)"
+
+field() { tr ' ' '\n' <"$work/$1" | sed -n "s/^$2=//p"; }
+
+run_wrk() {
+  local name=$1 url=$2 secs=$3 out
+  out=$(timeout $((secs + 30)) wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --latency \
+    -s bench/post-json.lua "$url" -- "$BODY")
+  echo "$out" | grep '^RESULT ' >"$work/$name"
+  if echo "$out" | grep -q 'Non-2xx or 3xx responses' ||
+    ! grep -q 'err_connect=0 err_read=0 err_write=0 err_status=0 ' "$work/$name"; then
+    echo "$out" >&2
+    echo "bench: FAILED: errors or non-2xx answers during the load ($name)" >&2
+    exit 1
+  fi
+}
+
+for mode in memory sqlite postgresql; do
+  port=$(free_port)
+  if [ "$mode" = postgresql ]; then
+    DATABASE_URL=$database_url timeout -k 5 600 "$JAVA_HOME/bin/java" -cp "$CP" \
+      io.alerthistory.http.IngestBenchServer "$port" "$mode" >/dev/null 2>"$work/$mode.err" &
+  else
+    env -u DATABASE_URL timeout -k 5 600 "$JAVA_HOME/bin/java" -cp "$CP" \
+      io.alerthistory.http.IngestBenchServer "$port" "$mode" >/dev/null 2>"$work/$mode.err" &
+  fi
+  svc=$!
+  url="http://127.0.0.1:$port/webhook"
+  for i in $(seq 1 300); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H 'Content-Type: application/json' \
+      --data-binary "@$BODY" "$url" || true)
+    [ "$code" = 200 ] && break
+    kill -0 "$svc" 2>/dev/null || { echo "bench: $mode server exited" >&2; cat "$work/$mode.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ "$code" = 200 ] || { echo "bench: $mode server not answering 200" >&2; exit 1; }
+  run_wrk "warm-$mode" "$url" "$WARMUP"
+  run_wrk "$mode" "$url" "$DURATION"
+  printf '%-10s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms\n' "$mode" \
+    "$(field "$mode" rps)" "$(field "$mode" p50_ms)" "$(field "$mode" p99_ms)"
+  stop_pid "$svc"
+  svc=
+done
+
+memory=$(field memory rps)
+for mode in sqlite postgresql; do
+  awk -v j="$(field "$mode" rps)" -v m="$memory" -v n="$mode" \
+    'BEGIN {printf "%-10s journal at %.2f of the in-memory rate (goal >= 0.50)\n", n, j / m}'
+done
