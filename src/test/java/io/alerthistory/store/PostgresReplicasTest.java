@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.alerthistory.testing.FingerprintSink;
 import io.alerthistory.testing.PostgresServer;
 import io.alerthistory.testing.ServiceProcess;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -127,6 +126,47 @@ class PostgresReplicasTest {
     }
   }
 
+  @Test
+  void deadLettersAndHistoryOfOneReplicaAreServedAndReplayedByTheOtherAfterItsRestart()
+      throws Exception {
+    try (FingerprintSink sink = FingerprintSink.start(sinkPort, 0)) {
+      sink.answer(400);
+      ServiceProcess a = replica("a", "30s");
+      try (ServiceProcess b = replica("b", "30s")) {
+        a.awaitReady(Duration.ofSeconds(30));
+        b.awaitReady(Duration.ofSeconds(30));
+        assertThat(a.postJson("/webhook", StoreCrashTest.notification("fp-dead"))).isEqualTo(200);
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> get(b, "/api/v2/publishing/dlq").contains("fp-dead"));
+        a.process().destroyForcibly();
+        a.process().waitFor();
+        try (ServiceProcess again = replica("a", "30s")) {
+          again.awaitReady(Duration.ofSeconds(30));
+          assertThat(get(again, "/api/v2/publishing/dlq")).contains("fp-dead");
+          assertThat(get(b, "/api/v2/alerts/fp-dead/deliveries"))
+              .contains("\"outcome\":\"dead_lettered\"");
+
+          sink.answer(200);
+          assertThat(b.postJson("/api/v2/publishing/dlq/replay", "{}")).isEqualTo(200);
+          await().atMost(Duration.ofSeconds(15)).until(() -> sink.delivered().contains("fp-dead"));
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(() -> get(again, "/api/v2/alerts/fp-dead/deliveries").contains("delivered"));
+          assertThat(get(again, "/api/v2/publishing/dlq")).doesNotContain("fp-dead");
+        }
+      }
+    }
+  }
+
+  private static String get(ServiceProcess s, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(s.base().resolve(path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   private static int journalRows() throws Exception {
     try (Connection c = pg.connect()) {
       return count(c, "journal");
@@ -134,13 +174,8 @@ class PostgresReplicasTest {
   }
 
   private static double metric(ServiceProcess s, String name) throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(s.base().resolve(URI.create("/metrics"))).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return body.lines()
+    return get(s, "/metrics")
+        .lines()
         .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();

@@ -38,6 +38,12 @@ public final class FingerprintSink implements AutoCloseable {
     return new FingerprintSink(server);
   }
 
+  /** From now on answers {@code status}, at once. */
+  public void answer(int status) {
+    server.resetMappings();
+    server.stubFor(post(urlPathEqualTo("/sink")).willReturn(aResponse().withStatus(status)));
+  }
+
   /** A target document pointing at a sink on {@code port}. */
   public static String targetJson(int port) {
     return "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:%d/sink\"}".formatted(port);
