@@ -467,11 +467,22 @@ final class DeliveryLane {
       lock.unlock();
     }
     Target t = target;
-    for (Job j : waiting) {
-      finishDead(t, j, reason, true);
-    }
-    if (owned.get() == 0) {
-      announceDrained();
+    if (reason == DeadLetterReason.SHUTDOWN || waiting.isEmpty()) {
+      waiting.forEach(j -> finishDead(t, j, reason, true));
+      if (owned.get() == 0) {
+        announceDrained();
+      }
+    } else {
+      // off the caller's thread: it holds the engine's intake lock, and each letter is a store
+      // write; the lane counts as draining until the last one is parked
+      s.workers()
+          .execute(
+              () -> {
+                waiting.forEach(j -> finishDead(t, j, reason, true));
+                if (owned.get() == 0) {
+                  announceDrained();
+                }
+              });
     }
     return waiting.size();
   }

@@ -217,18 +217,13 @@ final class Database implements AutoCloseable {
     }
   }
 
-  /** Null while the database answers; otherwise why it does not. */
-  String outage() {
-    return outage;
-  }
-
-  /** Asks the database for a trivial answer; records and returns why it failed, or null. */
+  /**
+   * Asks the database for a trivial answer: null when it gives one, else why not. An idle service
+   * must turn ready again without a write, so an earlier outage does not count once it answers.
+   */
   String check() {
     try (Connection c = readers.getConnection()) {
-      if (!c.isValid(2)) {
-        return "the database does not answer";
-      }
-      return outage;
+      return c.isValid(2) ? null : "the database does not answer";
     } catch (SQLException e) {
       return "the database is unreachable: " + e.getMessage();
     }

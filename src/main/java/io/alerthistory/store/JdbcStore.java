@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +57,13 @@ public final class JdbcStore implements Store, Journal {
   /** How long a SQLite write waits for a lock held by another process before it fails. */
   private static final int BUSY_TIMEOUT_MS = 2000;
 
+  /** Saved stats rings older than this belong to replicas that are gone. */
+  private static final Duration STATS_KEPT = Duration.ofHours(25);
+
   private final Database db;
   private final Dialect dialect;
+  // removes the database password from texts the API shows
+  private final UnaryOperator<String> scrub;
   private final StoreSettings settings;
   private final String owner;
   private final String statsKey;
@@ -67,8 +73,13 @@ public final class JdbcStore implements Store, Journal {
   private volatile Scheduler leases;
 
   private JdbcStore(
-      Database db, Dialect dialect, StoreSettings settings, PrometheusRegistry registry) {
+      Database db,
+      Dialect dialect,
+      StoreSettings settings,
+      UnaryOperator<String> scrub,
+      PrometheusRegistry registry) {
     this.db = db;
+    this.scrub = scrub;
     this.dialect = dialect;
     this.settings = settings;
     this.owner =
@@ -125,7 +136,11 @@ public final class JdbcStore implements Store, Journal {
       Migrations.apply(readers, Dialect.SQLITE);
       JdbcStore store =
           new JdbcStore(
-              new Database(c, writer, readers, registry), Dialect.SQLITE, settings, registry);
+              new Database(c, writer, readers, registry),
+              Dialect.SQLITE,
+              settings,
+              UnaryOperator.identity(),
+              registry);
       log.atInfo().addKeyValue("file", file.toString()).log("store opened");
       return store;
     } catch (SQLException | RuntimeException e) {
@@ -170,7 +185,11 @@ public final class JdbcStore implements Store, Journal {
       Migrations.apply(readers, Dialect.POSTGRESQL);
       JdbcStore store =
           new JdbcStore(
-              new Database(c, writer, readers, registry), Dialect.POSTGRESQL, settings, registry);
+              new Database(c, writer, readers, registry),
+              Dialect.POSTGRESQL,
+              settings,
+              url::scrub,
+              registry);
       log.atInfo().addKeyValue("database", url.redacted()).log("store opened");
       return store;
     } catch (SQLException | RuntimeException e) {
@@ -198,7 +217,7 @@ public final class JdbcStore implements Store, Journal {
 
   @Override
   public Optional<String> unavailable() {
-    return Optional.ofNullable(db.check());
+    return Optional.ofNullable(db.check()).map(scrub);
   }
 
   // --- leases
@@ -542,8 +561,11 @@ public final class JdbcStore implements Store, Journal {
     return db.submit(
         "stats_save",
         w -> {
-          PreparedStatement clear = w.statement("DELETE FROM stats_ring WHERE replica = ?");
+          PreparedStatement clear =
+              w.statement("DELETE FROM stats_ring WHERE replica = ? OR taken_at < ?");
           clear.setString(1, statsKey);
+          // rings of replicas gone for longer than the rings span (renamed pods) hold nothing
+          clear.setString(2, Times.format(snapshot.takenAt().minus(STATS_KEPT)));
           clear.executeUpdate();
           PreparedStatement ps =
               w.statement(

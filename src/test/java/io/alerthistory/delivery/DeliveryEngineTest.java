@@ -340,6 +340,13 @@ class DeliveryEngineTest {
     h.targets(b.replace("\"type\"", "\"enabled\": false, \"type\""));
     h.targets();
 
+    // parked off the intake lock, by a worker
+    await()
+        .atMost(AWAIT)
+        .until(
+            () ->
+                h.deadLetters.list(query(null, DeadLetterReason.TARGET_REMOVED)).letters().size()
+                    == 6);
     assertThat(h.deadLetters.list(query(null, DeadLetterReason.TARGET_REMOVED)).letters())
         .hasSize(6)
         .extracting(DeadLetter::target)
