@@ -10,8 +10,10 @@ enum Dialect {
       false,
       """
       UPDATE journal SET owner = ?, lease_until = ? WHERE lease_until < ?
-      RETURNING id, notification_id, target, fingerprints, received_at
-      """),
+      RETURNING id, notification_id, target, fingerprints, received_at, NULL
+      """,
+      // NOT IN: SQLite builds one temporary index for the subquery
+      "DELETE FROM notification WHERE id NOT IN (SELECT notification_id FROM journal)"),
 
   /**
    * Several replicas on one database: each claims rows whose lease ran out, skipping rows another
@@ -21,10 +23,18 @@ enum Dialect {
       List.of("classpath:db/migration/common", "classpath:db/migration/postgresql"),
       true,
       """
-      UPDATE journal SET owner = ?, lease_until = ?
-      WHERE id IN (SELECT id FROM journal WHERE lease_until < ? ORDER BY received_at LIMIT 1000
-                   FOR UPDATE SKIP LOCKED)
-      RETURNING id, notification_id, target, fingerprints, received_at
+      WITH claimed AS (
+        UPDATE journal SET owner = ?, lease_until = ?
+        WHERE id IN (SELECT id FROM journal WHERE lease_until < ? ORDER BY lease_until LIMIT 1000
+                     FOR UPDATE SKIP LOCKED)
+        RETURNING id, notification_id, target, fingerprints, received_at)
+      SELECT c.id, c.notification_id, c.target, c.fingerprints, c.received_at, n.body
+      FROM claimed c JOIN notification n ON n.id = c.notification_id
+      """,
+      // NOT EXISTS: an anti-join; NOT IN over a large journal would not fit work_mem
+      """
+      DELETE FROM notification n
+      WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.notification_id = n.id)
       """);
 
   /** Flyway locations, the common scripts first. */
@@ -35,13 +45,18 @@ enum Dialect {
 
   /**
    * Claims unowned rows: parameters are the new owner, its lease end and the current time (epoch
-   * milliseconds); returns the claimed rows.
+   * milliseconds); returns the claimed rows with their notification's body, or NULL for it when the
+   * body is read separately.
    */
   final String claimSql;
 
-  Dialect(List<String> migrations, boolean shared, String claimSql) {
+  /** Removes notifications no journal row refers to any more. */
+  final String orphanCleanupSql;
+
+  Dialect(List<String> migrations, boolean shared, String claimSql, String orphanCleanupSql) {
     this.migrations = migrations;
     this.shared = shared;
     this.claimSql = claimSql;
+    this.orphanCleanupSql = orphanCleanupSql;
   }
 }

@@ -296,7 +296,12 @@ public final class JdbcStore implements Store, Journal {
   }
 
   private record Claimed(
-      String id, String notificationId, String target, String fingerprints, String receivedAt) {}
+      String id,
+      String notificationId,
+      String target,
+      String fingerprints,
+      String receivedAt,
+      String body) {}
 
   private List<Delivery> claimBatch(Database.Writer w, long expiredBefore) throws SQLException {
     PreparedStatement claim = w.statement(dialect.claimSql);
@@ -312,28 +317,34 @@ public final class JdbcStore implements Store, Journal {
                 rs.getString(2),
                 rs.getString(3),
                 rs.getString(4),
-                rs.getString(5)));
+                rs.getString(5),
+                rs.getString(6)));
       }
     }
     Map<String, Notification> notifications = new HashMap<>();
-    PreparedStatement body = w.statement("SELECT body FROM notification WHERE id = ?");
     List<Delivery> out = new ArrayList<>(rows.size());
     for (Claimed r : rows) {
       Notification n = notifications.get(r.notificationId());
       if (n == null) {
-        body.setString(1, r.notificationId());
-        try (ResultSet rs = body.executeQuery()) {
-          if (!rs.next()) {
-            continue;
-          }
-          n = Rows.notification(rs.getString(1));
+        String body = r.body() != null ? r.body() : body(w, r.notificationId());
+        if (body == null) {
+          continue;
         }
+        n = Rows.notification(body);
         notifications.put(r.notificationId(), n);
       }
       out.add(Rows.delivery(r.id(), r.target(), n, r.fingerprints(), r.receivedAt()));
     }
     out.sort(java.util.Comparator.comparing(Delivery::receivedAt));
     return out;
+  }
+
+  private static String body(Database.Writer w, String notificationId) throws SQLException {
+    PreparedStatement ps = w.statement("SELECT body FROM notification WHERE id = ?");
+    ps.setString(1, notificationId);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
   }
 
   // --- journal
@@ -432,10 +443,7 @@ public final class JdbcStore implements Store, Journal {
               w -> {
                 // a replayed delivery keeps the journal row of its first accept, which can
                 // leave the notification stored for the replay without rows
-                return w.statement(
-                        "DELETE FROM notification WHERE id NOT IN"
-                            + " (SELECT notification_id FROM journal)")
-                    .executeUpdate();
+                return w.statement(dialect.orphanCleanupSql).executeUpdate();
               })
           .join();
       return claim(dialect.shared ? settings.clock().millis() : Long.MAX_VALUE);
