@@ -53,7 +53,8 @@ mkdir "$work/targets"
 cp examples/targets/log.yaml "$work/targets/"
 
 svc_port=$(free_port)
-HTTP_HOST=127.0.0.1 HTTP_PORT=$svc_port TARGETS_DIR="$work/targets" LOG_FORMAT=$SERVICE_LOG_FORMAT \
+HTTP_HOST=127.0.0.1 HTTP_PORT=$svc_port TARGETS_DIR="$work/targets" DATA_DIR="$work/data" \
+  LOG_FORMAT=$SERVICE_LOG_FORMAT \
   timeout -k 5 600 "$JAVA_HOME/bin/java" -jar target/alert-history.jar \
   >/dev/null 2>"$work/service.err" &
 svc=$!

@@ -33,7 +33,8 @@ for i in $(seq 1 "$TARGETS"); do
     >"$work/targets/t$i.json"
 done
 port=$(free_port)
-HTTP_HOST=127.0.0.1 HTTP_PORT=$port TARGETS_DIR="$work/targets" TARGET_REFRESH_RATE_LIMIT=0s \
+HTTP_HOST=127.0.0.1 HTTP_PORT=$port TARGETS_DIR="$work/targets" DATA_DIR="$work/data" \
+  TARGET_REFRESH_RATE_LIMIT=0s \
   timeout -k 5 600 "$JAVA_HOME/bin/java" -jar target/alert-history.jar >/dev/null 2>&1 &
 svc=$!
 base="http://127.0.0.1:$port"

@@ -2,7 +2,9 @@
 # Start-to-ready time and idle RSS of the service jar.
 #
 # Runs `java -jar target/alert-history.jar` with no JVM flags (the documented default; JAVA_OPTS
-# is not used) and TARGETS_DIR=examples/targets on a free loopback port, RUNS times (default 5).
+# is not used), TARGETS_DIR=examples/targets and a temporary DATA_DIR on a free loopback port, RUNS
+# times (default 5). The runs share DATA_DIR: the first creates the SQLite schema with Flyway, the
+# others are restarts on a current schema.
 # For each run: time from just before the JVM is launched to the first 200 from /readyz, then
 # VmRSS after IDLE_SECONDS (default 5) of idling. Prints every run and the medians.
 #
@@ -28,7 +30,11 @@ jar=target/alert-history.jar
 [ -f "$jar" ] || { echo "bench: $jar is missing" >&2; exit 1; }
 
 pid=
-cleanup() { stop_pid "$pid"; }
+data=$(mktemp -d)
+cleanup() {
+  stop_pid "$pid"
+  rm -rf "$data"
+}
 trap cleanup EXIT INT TERM
 
 echo "jdk:      $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
@@ -40,7 +46,8 @@ rss_mib=()
 for run in $(seq 1 "$RUNS"); do
   port=$(free_port)
   t0=$(now_ns)
-  HTTP_HOST=127.0.0.1 HTTP_PORT=$port TARGETS_DIR=examples/targets LOG_FORMAT=json \
+  # one store for all runs: the first creates the schema (Flyway), the others are restarts
+  HTTP_HOST=127.0.0.1 HTTP_PORT=$port TARGETS_DIR=examples/targets DATA_DIR="$data/run" LOG_FORMAT=json \
     timeout -k 5 120 "$JAVA_HOME/bin/java" -jar "$jar" >/dev/null 2>&1 &
   pid=$!
   while :; do

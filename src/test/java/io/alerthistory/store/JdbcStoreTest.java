@@ -113,6 +113,31 @@ class JdbcStoreTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void flywayAppliesEveryMigrationUpToTheVersionTheStoreExpects(Backend backend) throws Exception {
+    open(backend, "a");
+
+    int applied =
+        switch (backend) {
+          case SQLITE -> {
+            var sqlite = new org.sqlite.SQLiteDataSource();
+            sqlite.setUrl("jdbc:sqlite:" + dir.resolve(JdbcStore.SQLITE_FILE));
+            yield Migrations.appliedVersion(sqlite);
+          }
+          case POSTGRESQL -> {
+            var postgres = new org.postgresql.ds.PGSimpleDataSource();
+            postgres.setURL(pg.jdbcUrl());
+            yield Migrations.appliedVersion(postgres);
+          }
+        };
+    assertThat(applied).isEqualTo(Migrations.LATEST);
+    // a second start finds the schema current and opens without Flyway
+    opened.getLast().close();
+    opened.removeLast();
+    assertThat(open(backend, "a").unfinished()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void acceptedDeliveriesAreRecoveredWithTheirAlertsUntilFinished(Backend backend) {
     JdbcStore first = open(backend, "a");
     Instant received = clock.instant();
