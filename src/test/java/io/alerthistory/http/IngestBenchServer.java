@@ -33,6 +33,7 @@ public final class IngestBenchServer {
     }
     int port = Integer.parseInt(args[0]);
     DeliverySettings settings = StoreBench.settings();
+    PrometheusRegistry metrics = new PrometheusRegistry();
     var targets = DeliveryBench.targets(1, StoreBench.closedPort(), false);
     DeliveryEngine engine =
         switch (args[1]) {
@@ -49,7 +50,7 @@ public final class IngestBenchServer {
             JdbcStore store =
                 StoreBench.open(
                     Files.createTempDirectory("ingest-bench"),
-                    new PrometheusRegistry(),
+                    metrics,
                     settings.deadLetterCapacity());
             yield DeliveryBench.engine(targets, settings, store.deadLetters(), store.journal());
           }
@@ -61,7 +62,11 @@ public final class IngestBenchServer {
             .host("127.0.0.1")
             .port(port)
             .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-            .routing(HttpRouting.builder().register(new WebhookRoutes(ingest)))
+            .routing(
+                HttpRouting.builder()
+                    .register(new WebhookRoutes(ingest))
+                    // the store's commit histogram: operations per commit, time in commits
+                    .register(new MetricsRoutes(metrics)))
             .build()
             .start();
     System.out.println("ingest bench server (" + args[1] + ") on 127.0.0.1:" + server.port());
