@@ -16,7 +16,12 @@ final class Ids {
 
   private Ids() {}
 
+  /**
+   * The counter is fixed-width, so a process's ids sort in the order they were made: the store's
+   * tables keyed by them grow at one end instead of splitting pages all over.
+   */
   static String next(String kind) {
-    return kind + "-" + BOOT + "-" + Long.toString(NEXT.incrementAndGet(), 36);
+    String n = Long.toString(NEXT.incrementAndGet(), 36);
+    return kind + "-" + BOOT + "-" + "0".repeat(Math.max(0, 9 - n.length())) + n;
   }
 }
