@@ -2,12 +2,14 @@
 
 -- Accepted notifications, stored once for all their deliveries; id is that of the first delivery.
 -- pending counts its unfinished journal rows, so finishing one needs no index on notification_id.
+-- A rowid table: bodies of a kilobyte or more would spread a WITHOUT ROWID table's leaves over
+-- many pages, each rewritten in the WAL at every commit.
 CREATE TABLE notification (
   id TEXT PRIMARY KEY,
   body TEXT NOT NULL,
   received_at TEXT NOT NULL,
   pending INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 
 -- One row per accepted delivery until it is delivered or dead-lettered. The target is named,
 -- never copied: its settings and secrets are looked up at send time. owner and lease_until
