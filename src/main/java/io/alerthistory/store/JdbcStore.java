@@ -82,10 +82,13 @@ public final class JdbcStore implements Store, Journal {
     this.scrub = scrub;
     this.dialect = dialect;
     this.settings = settings;
+    // one process owns a SQLite file: its rows need no owner's name
     this.owner =
-        settings.replica()
-            + "-"
-            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        dialect.shared
+            ? settings.replica()
+                + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+            : "";
     // one SQLite file belongs to one service, whatever its host is called after a reschedule
     this.statsKey = dialect.shared ? settings.replica() : "local";
     this.deadLetters = new JdbcDeadLetterStore(db, settings.deadLetterCapacity());
