@@ -33,6 +33,12 @@ final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   private static final int MAX_BATCH = 2000;
 
+  /**
+   * Writes kept in memory while the database is away, at most. Past it they fail: a finish that is
+   * not written only means the delivery is sent again after a restart.
+   */
+  static final int MAX_KEPT = 100_000;
+
   /** Pause between attempts to reach a database that went away. */
   private static final long RECONNECT_PAUSE_MS = 1000;
 
@@ -329,7 +335,7 @@ final class Database implements AutoCloseable {
       writer = null;
     }
     for (Op op : batch) {
-      if (op.onOutage() == OnOutage.RETRY && !closed) {
+      if (op.onOutage() == OnOutage.RETRY && !closed && retrying.size() < MAX_KEPT) {
         retrying.add(op);
       } else {
         errors.labelValues(op.operation()).inc();
