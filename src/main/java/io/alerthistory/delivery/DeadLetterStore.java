@@ -38,6 +38,28 @@ public interface DeadLetterStore {
    */
   record Page(List<DeadLetter> letters, String nextCursor) {}
 
+  /** The cursor of a page whose last letter has sequence number {@code seq}. */
+  static String cursor(long seq) {
+    return Long.toString(seq, 36);
+  }
+
+  /**
+   * The sequence number a cursor names.
+   *
+   * @throws IllegalArgumentException when it is not a cursor {@link #cursor} made
+   */
+  static long parseCursor(String cursor) {
+    try {
+      long seq = Long.parseLong(cursor, 36);
+      if (seq > 0) {
+        return seq;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("is not a cursor this service issued");
+  }
+
   /**
    * Keeps a letter.
    *

@@ -51,7 +51,7 @@ public final class InMemoryDeadLetterStore implements DeadLetterStore {
   public synchronized Page list(Query q) {
     NavigableMap<Long, DeadLetter> view = bySeq.descendingMap();
     if (q.cursor() != null) {
-      view = view.tailMap(parseCursor(q.cursor()), false);
+      view = view.tailMap(DeadLetterStore.parseCursor(q.cursor()), false);
     }
     List<DeadLetter> out = new ArrayList<>(Math.min(q.limit(), 1024));
     int skip = q.cursor() == null ? q.offset() : 0;
@@ -65,24 +65,12 @@ public final class InMemoryDeadLetterStore implements DeadLetterStore {
         continue;
       }
       if (out.size() == q.limit()) {
-        return new Page(out, Long.toString(last, 36));
+        return new Page(out, DeadLetterStore.cursor(last));
       }
       out.add(e.getValue());
       last = e.getKey();
     }
     return new Page(out, null);
-  }
-
-  private static long parseCursor(String cursor) {
-    try {
-      long seq = Long.parseLong(cursor, 36);
-      if (seq > 0) {
-        return seq;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("is not a cursor this service issued");
   }
 
   @Override

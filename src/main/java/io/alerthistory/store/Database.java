@@ -149,7 +149,8 @@ final class Database implements AutoCloseable {
   private final Histogram commitSeconds;
   private final Counter errors;
   private volatile boolean closed;
-  private volatile String outage;
+  // logged once per outage; guarded by the writer thread
+  private boolean away;
 
   // owned by the writer thread
   private Writer writer;
@@ -200,6 +201,11 @@ final class Database implements AutoCloseable {
       queue.add(new Op(operation, work, onOutage, done));
     }
     return (CompletableFuture<T>) done;
+  }
+
+  /** Queues a write and waits for it; a failure surfaces as {@link StoreUnavailableException}. */
+  <T> T write(String operation, OnOutage onOutage, Work<T> work) {
+    return await(operation, submit(operation, onOutage, work));
   }
 
   /** Waits for a queued write; a failure surfaces as {@link StoreUnavailableException}. */
@@ -305,7 +311,7 @@ final class Database implements AutoCloseable {
       }
       return;
     }
-    outage = null;
+    away = false;
     commitSeconds.observe((System.nanoTime() - start) / 1e9);
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done().complete(results[i]);
@@ -324,12 +330,12 @@ final class Database implements AutoCloseable {
   /** The connection is gone: fail what must not wait, keep what is retried. */
   private void lost(List<Op> batch, Exception cause) {
     String why = cause == null ? "no connection" : String.valueOf(cause.getMessage());
-    if (outage == null) {
+    if (!away) {
       log.atError()
           .addKeyValue("error", why)
           .log("store unreachable; writes fail until it is back");
     }
-    outage = "the database is unreachable: " + why;
+    away = true;
     if (writer != null) {
       writer.close();
       writer = null;
@@ -350,7 +356,6 @@ final class Database implements AutoCloseable {
       log.info("store reachable again");
       return true;
     } catch (SQLException e) {
-      outage = "the database is unreachable: " + e.getMessage();
       return false;
     }
   }

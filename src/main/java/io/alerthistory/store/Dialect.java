@@ -25,17 +25,21 @@ enum Dialect {
       """
       WITH claimed AS (
         UPDATE journal SET owner = ?, lease_until = ?
-        WHERE id IN (SELECT id FROM journal WHERE lease_until < ? ORDER BY lease_until LIMIT 1000
+        WHERE id IN (SELECT id FROM journal WHERE lease_until < ? ORDER BY lease_until LIMIT %d
                      FOR UPDATE SKIP LOCKED)
         RETURNING id, notification_id, target, fingerprints, received_at)
       SELECT c.id, c.notification_id, c.target, c.fingerprints, c.received_at, n.body
       FROM claimed c JOIN notification n ON n.id = c.notification_id
-      """,
+      """
+          .formatted(Dialect.CLAIM_BATCH),
       // NOT EXISTS: an anti-join; NOT IN over a large journal would not fit work_mem
       """
       DELETE FROM notification n
       WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.notification_id = n.id)
       """);
+
+  /** Rows one PostgreSQL claim takes at most. */
+  static final int CLAIM_BATCH = 1000;
 
   /** Flyway locations, the common scripts first. */
   final List<String> migrations;

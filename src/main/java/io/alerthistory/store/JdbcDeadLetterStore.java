@@ -39,30 +39,28 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Optional<DeadLetter> add(DeadLetter letter) {
-    return Database.await(
+    return db.<Optional<DeadLetter>>write(
         "dead_letter_add",
-        db.<Optional<DeadLetter>>submit(
-            "dead_letter_add",
-            Database.OnOutage.RETRY,
-            w -> {
-              insert(w.statement(INSERT), letter);
-              Optional<DeadLetter> evicted = Optional.empty();
-              try (ResultSet rs = w.statement("SELECT count(*) FROM dead_letter").executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) <= capacity) {
-                  return evicted;
-                }
-              }
-              try (ResultSet rs =
-                  w.statement("SELECT " + COLUMNS + " FROM dead_letter ORDER BY seq LIMIT 1")
-                      .executeQuery()) {
-                if (rs.next()) {
-                  evicted = Optional.of(read(rs));
-                }
-              }
-              evicted.ifPresent(e -> delete(w, e.id()));
+        Database.OnOutage.RETRY,
+        w -> {
+          insert(w.statement(INSERT), letter);
+          Optional<DeadLetter> evicted = Optional.empty();
+          try (ResultSet rs = w.statement("SELECT count(*) FROM dead_letter").executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) <= capacity) {
               return evicted;
-            }));
+            }
+          }
+          try (ResultSet rs =
+              w.statement("SELECT " + COLUMNS + " FROM dead_letter ORDER BY seq LIMIT 1")
+                  .executeQuery()) {
+            if (rs.next()) {
+              evicted = Optional.of(read(rs));
+            }
+          }
+          evicted.ifPresent(e -> delete(w, e.id()));
+          return evicted;
+        });
   }
 
   private static final String INSERT =
@@ -194,7 +192,7 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
   public Page list(Query q) {
     Where where = Where.of(q.filter());
     if (q.cursor() != null) {
-      where = where.and("seq < ?", parseCursor(q.cursor()));
+      where = where.and("seq < ?", DeadLetterStore.parseCursor(q.cursor()));
     }
     int offset = q.cursor() == null ? q.offset() : 0;
     Where finalWhere = where;
@@ -208,20 +206,8 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
             return new Page(letters(rows), null);
           }
           List<Row> page = rows.subList(0, q.limit());
-          return new Page(letters(page), Long.toString(page.getLast().seq(), 36));
+          return new Page(letters(page), DeadLetterStore.cursor(page.getLast().seq()));
         });
-  }
-
-  private static long parseCursor(String cursor) {
-    try {
-      long seq = Long.parseLong(cursor, 36);
-      if (seq > 0) {
-        return seq;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("is not a cursor this service issued");
   }
 
   @Override
@@ -233,29 +219,27 @@ final class JdbcDeadLetterStore implements DeadLetterStore {
 
   @Override
   public boolean remove(String id) {
-    return Database.await(
-        "dead_letter_remove", db.submit("dead_letter_remove", w -> delete(w, id)));
+    return db.write("dead_letter_remove", Database.OnOutage.FAIL, w -> delete(w, id));
   }
 
   @Override
   public List<DeadLetter> removeOlderThan(Instant cutoff) {
-    return Database.await(
+    return db.<List<DeadLetter>>write(
         "dead_letter_remove",
-        db.<List<DeadLetter>>submit(
-            "dead_letter_remove",
-            w -> {
-              PreparedStatement ps =
-                  w.statement(
-                      "DELETE FROM dead_letter WHERE dead_lettered_at < ? RETURNING " + COLUMNS);
-              ps.setString(1, Times.format(cutoff));
-              List<DeadLetter> removed = new ArrayList<>();
-              try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  removed.add(read(rs));
-                }
-              }
-              return removed;
-            }));
+        Database.OnOutage.FAIL,
+        w -> {
+          PreparedStatement ps =
+              w.statement(
+                  "DELETE FROM dead_letter WHERE dead_lettered_at < ? RETURNING " + COLUMNS);
+          ps.setString(1, Times.format(cutoff));
+          List<DeadLetter> removed = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              removed.add(read(rs));
+            }
+          }
+          return removed;
+        });
   }
 
   /**

@@ -34,37 +34,33 @@ final class JdbcIncidentStore implements IncidentStore {
 
   @Override
   public void put(String target, String fingerprint, String incidentId) {
-    Database.await(
+    db.write(
         "incident_put",
-        db.submit(
-            "incident_put",
-            Database.OnOutage.RETRY,
-            w -> {
-              PreparedStatement ps =
-                  w.statement(
-                      "INSERT INTO incident (target, fingerprint, incident_id) VALUES (?, ?, ?)"
-                          + " ON CONFLICT (target, fingerprint)"
-                          + " DO UPDATE SET incident_id = excluded.incident_id");
-              ps.setString(1, target);
-              ps.setString(2, fingerprint);
-              ps.setString(3, incidentId);
-              return ps.executeUpdate();
-            }));
+        Database.OnOutage.RETRY,
+        w -> {
+          PreparedStatement ps =
+              w.statement(
+                  "INSERT INTO incident (target, fingerprint, incident_id) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (target, fingerprint)"
+                      + " DO UPDATE SET incident_id = excluded.incident_id");
+          ps.setString(1, target);
+          ps.setString(2, fingerprint);
+          ps.setString(3, incidentId);
+          return ps.executeUpdate();
+        });
   }
 
   @Override
   public void remove(String target, String fingerprint) {
-    Database.await(
+    db.write(
         "incident_remove",
-        db.submit(
-            "incident_remove",
-            Database.OnOutage.RETRY,
-            w -> {
-              PreparedStatement ps =
-                  w.statement("DELETE FROM incident WHERE target = ? AND fingerprint = ?");
-              ps.setString(1, target);
-              ps.setString(2, fingerprint);
-              return ps.executeUpdate();
-            }));
+        Database.OnOutage.RETRY,
+        w -> {
+          PreparedStatement ps =
+              w.statement("DELETE FROM incident WHERE target = ? AND fingerprint = ?");
+          ps.setString(1, target);
+          ps.setString(2, fingerprint);
+          return ps.executeUpdate();
+        });
   }
 }

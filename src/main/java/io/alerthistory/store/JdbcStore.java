@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -130,20 +129,11 @@ public final class JdbcStore implements Store, Journal {
         };
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(url);
-    pool.setPoolName("store-read");
     pool.setMaximumPoolSize(4);
     pool.setConnectionInitSql("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
     try {
-      Connection c = writer.open();
-      HikariDataSource readers = new HikariDataSource(pool);
-      Migrations.apply(readers, Dialect.SQLITE);
       JdbcStore store =
-          new JdbcStore(
-              new Database(c, writer, readers, registry),
-              Dialect.SQLITE,
-              settings,
-              UnaryOperator.identity(),
-              registry);
+          open(Dialect.SQLITE, writer, pool, settings, UnaryOperator.identity(), registry);
       log.atInfo().addKeyValue("file", file.toString()).log("store opened");
       return store;
     } catch (SQLException | RuntimeException e) {
@@ -177,22 +167,12 @@ public final class JdbcStore implements Store, Journal {
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(url.jdbcUrl());
     pool.setDataSourceProperties(props);
-    pool.setPoolName("store-read");
     pool.setMaximumPoolSize(8);
     pool.setConnectionTimeout(5000);
     // start even when the database is briefly away; the first use reports it
     pool.setInitializationFailTimeout(-1);
     try {
-      Connection c = writer.open();
-      HikariDataSource readers = new HikariDataSource(pool);
-      Migrations.apply(readers, Dialect.POSTGRESQL);
-      JdbcStore store =
-          new JdbcStore(
-              new Database(c, writer, readers, registry),
-              Dialect.POSTGRESQL,
-              settings,
-              url::scrub,
-              registry);
+      JdbcStore store = open(Dialect.POSTGRESQL, writer, pool, settings, url::scrub, registry);
       log.atInfo().addKeyValue("database", url.redacted()).log("store opened");
       return store;
     } catch (SQLException | RuntimeException e) {
@@ -201,6 +181,23 @@ public final class JdbcStore implements Store, Journal {
           url.redacted(),
           "a reachable PostgreSQL database (" + url.scrub(String.valueOf(e.getMessage())) + ")");
     }
+  }
+
+  /** Opens the write connection and the read pool, and brings the schema up to date. */
+  private static JdbcStore open(
+      Dialect dialect,
+      Database.ConnectionFactory writer,
+      HikariConfig pool,
+      StoreSettings settings,
+      UnaryOperator<String> scrub,
+      PrometheusRegistry registry)
+      throws SQLException {
+    pool.setPoolName("store-read");
+    Connection c = writer.open();
+    HikariDataSource readers = new HikariDataSource(pool);
+    Migrations.apply(readers, dialect);
+    return new JdbcStore(
+        new Database(c, writer, readers, registry), dialect, settings, scrub, registry);
   }
 
   @Override
@@ -247,7 +244,7 @@ public final class JdbcStore implements Store, Journal {
         settings.lease().dividedBy(3),
         () -> {
           try {
-            Database.await("lease_renew", renewLeases());
+            renewLeases();
             List<Delivery> claimed = claimExpired();
             if (!claimed.isEmpty()) {
               takenOver.inc(claimed.size());
@@ -267,9 +264,10 @@ public final class JdbcStore implements Store, Journal {
     return settings.clock().millis() + settings.lease().toMillis();
   }
 
-  private CompletableFuture<Integer> renewLeases() {
-    return db.submit(
+  private void renewLeases() {
+    db.write(
         "lease_renew",
+        Database.OnOutage.FAIL,
         w -> {
           PreparedStatement ps = w.statement("UPDATE journal SET lease_until = ? WHERE owner = ?");
           ps.setLong(1, leaseEnd());
@@ -287,12 +285,11 @@ public final class JdbcStore implements Store, Journal {
     List<Delivery> all = new ArrayList<>();
     while (true) {
       List<Delivery> batch =
-          Database.await(
-              "journal_claim",
-              db.<List<Delivery>>submit("journal_claim", w -> claimBatch(w, expiredBefore)));
+          db.<List<Delivery>>write(
+              "journal_claim", Database.OnOutage.FAIL, w -> claimBatch(w, expiredBefore));
       all.addAll(batch);
       // SQLite claims everything at once; PostgreSQL a bounded batch at a time
-      if (!dialect.shared || batch.size() < 1000) {
+      if (!dialect.shared || batch.size() < Dialect.CLAIM_BATCH) {
         return all;
       }
     }
@@ -441,17 +438,15 @@ public final class JdbcStore implements Store, Journal {
   @Override
   public List<Delivery> unfinished() {
     try {
-      db.submit(
-              "journal_recover",
-              w -> {
-                // a replayed delivery keeps the journal row of its first accept, which can
-                // leave the notification stored for the replay without rows
-                return w.statement(dialect.orphanCleanupSql).executeUpdate();
-              })
-          .join();
+      // a replayed delivery keeps the journal row of its first accept, which can leave the
+      // notification stored for the replay without rows
+      db.write(
+          "journal_recover",
+          Database.OnOutage.FAIL,
+          w -> w.statement(dialect.orphanCleanupSql).executeUpdate());
       return claim(dialect.shared ? settings.clock().millis() : Long.MAX_VALUE);
-    } catch (CompletionException e) {
-      throw new IllegalStateException("cannot read the journal", e.getCause());
+    } catch (StoreUnavailableException e) {
+      throw new IllegalStateException("cannot read the journal", e);
     }
   }
 
