@@ -358,6 +358,76 @@ class DeliveryEngineTest {
     assertThat(received("/a") + received("/b")).isEqualTo(2);
   }
 
+  /** Keeps nothing, like {@link Journal#NONE}, but its first write fails. */
+  private static final class FailingOnceJournal implements Journal {
+    final List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean failed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public String encode(Notification notification) {
+      return null;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> accept(
+        Notification notification, String encoded, List<Delivery> deliveries) {
+      deliveries.forEach(d -> accepted.add(d.id()));
+      return failed.compareAndSet(false, true)
+          ? java.util.concurrent.CompletableFuture.failedFuture(
+              new IllegalStateException("disk full"))
+          : java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void finish(String deliveryId) {
+      finished.add(deliveryId);
+    }
+
+    @Override
+    public List<Delivery> unfinished() {
+      return List.of();
+    }
+
+    @Override
+    public void attempted(List<String> fingerprints, AttemptRecord attempt) {}
+
+    @Override
+    public List<AttemptRecord> history(String fingerprint, Instant since, int limit) {
+      return List.of();
+    }
+
+    @Override
+    public boolean durable() {
+      return false;
+    }
+  }
+
+  @Test
+  void aNotificationWhoseJournalWriteFailsIsNotSentAndItsRetryIsNotADuplicate() {
+    sink.stubFor(post(urlPathEqualTo("/a")).willReturn(aResponse().withStatus(200)));
+    FailingOnceJournal journal = new FailingOnceJournal();
+    EngineHarness h =
+        new EngineHarness(
+            EngineHarness.settings().dedupWindow(Duration.ofMinutes(5)).build(),
+            journal,
+            webhook("a", sink.port(), "/a"));
+    harnesses.add(h);
+    Notification n = notification(firing("Refused", "critical"));
+
+    assertThat(h.engine.dispatch(n)).isInstanceOf(Dispatcher.Overloaded.class);
+    assertThat(h.engine.jobs(null, null, 10).total()).isZero();
+    // a write that failed late is taken back out of the journal
+    assertThat(journal.finished).containsExactlyElementsOf(journal.accepted);
+
+    // Alertmanager's retry: not dropped by the dedup window, delivered once
+    assertThat(h.engine.dispatch(n)).isEqualTo(new Dispatcher.Queued(1));
+    await().atMost(AWAIT).until(() -> received("/a") == 1);
+    h.scheduler.advance(Duration.ofMinutes(1));
+    assertThat(received("/a")).isEqualTo(1);
+  }
+
   private static DeadLetterStore.Query query(String target, DeadLetterReason reason) {
     return new DeadLetterStore.Query(
         new DeadLetterStore.Filter(target, reason, null), null, 0, 1000);

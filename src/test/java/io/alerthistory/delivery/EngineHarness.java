@@ -32,6 +32,7 @@ final class EngineHarness implements AutoCloseable {
   final InMemoryDeadLetterStore deadLetters;
   final DeliveryEngine engine;
   private final Formatters formatters;
+  private final Journal journal;
 
   /** With a manual clock and scheduler. */
   EngineHarness(DeliverySettings settings, String... targets) {
@@ -39,6 +40,16 @@ final class EngineHarness implements AutoCloseable {
   }
 
   EngineHarness(DeliverySettings settings, Formatters formatters, String... targets) {
+    this(settings, formatters, Journal.NONE, targets);
+  }
+
+  EngineHarness(DeliverySettings settings, Journal journal, String... targets) {
+    this(settings, Formatters.standard(), journal, targets);
+  }
+
+  private EngineHarness(
+      DeliverySettings settings, Formatters formatters, Journal journal, String... targets) {
+    this.journal = journal;
     this.clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     this.scheduler = new ManualScheduler(clock);
     this.formatters = formatters;
@@ -77,7 +88,7 @@ final class EngineHarness implements AutoCloseable {
         new Random(7),
         settings,
         deadLetters,
-        io.alerthistory.delivery.Journal.NONE,
+        journal,
         DeliveryObserver.NONE);
   }
 

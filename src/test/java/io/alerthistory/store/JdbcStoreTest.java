@@ -17,8 +17,6 @@ import io.alerthistory.testing.PostgresServer;
 import io.alerthistory.testing.TestAlerts;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,11 +62,7 @@ class JdbcStoreTest {
 
   @BeforeEach
   void emptyDatabase() throws Exception {
-    try (Connection c = pg.connect();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA public CASCADE");
-      s.execute("CREATE SCHEMA public");
-    }
+    pg.emptyDatabase();
   }
 
   @AfterEach

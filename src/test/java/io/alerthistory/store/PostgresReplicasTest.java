@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,11 +45,7 @@ class PostgresReplicasTest {
 
   @BeforeEach
   void emptyDatabaseAndOneTarget() throws Exception {
-    try (Connection c = pg.connect();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA public CASCADE");
-      s.execute("CREATE SCHEMA public");
-    }
+    pg.emptyDatabase();
     sinkPort = ServiceProcess.freePort();
     targets = Files.createDirectories(dir.resolve("targets"));
     Files.writeString(targets.resolve("sink.json"), FingerprintSink.targetJson(sinkPort));

@@ -119,6 +119,15 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /** Fast shutdown ({@code pg_ctl stop -m fast}: SIGINT to the postmaster); waits for the exit. */
+  /** Drops every table of the test database, for a test that starts from an empty store. */
+  public void emptyDatabase() throws SQLException {
+    try (Connection c = connect();
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA public CASCADE");
+      s.execute("CREATE SCHEMA public");
+    }
+  }
+
   public void stop() throws IOException, InterruptedException {
     Process p = process;
     if (p == null || !p.isAlive()) {
