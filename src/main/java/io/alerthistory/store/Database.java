@@ -12,9 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +142,7 @@ final class Database implements AutoCloseable {
 
   private final ConnectionFactory connections;
   private final HikariDataSource readers;
-  private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  private final WriterInbox<Op> inbox = new WriterInbox<>();
   private final Thread thread;
   private final Histogram commitSeconds;
   private final Counter errors;
@@ -198,7 +196,7 @@ final class Database implements AutoCloseable {
     if (closed) {
       done.completeExceptionally(new IllegalStateException("store closed"));
     } else {
-      queue.add(new Op(operation, work, onOutage, done));
+      inbox.add(new Op(operation, work, onOutage, done));
     }
     return (CompletableFuture<T>) done;
   }
@@ -247,10 +245,10 @@ final class Database implements AutoCloseable {
     while (!stopping) {
       try {
         if (retrying.isEmpty()) {
-          batch.add(queue.take());
+          batch.add(inbox.take());
         } else {
           // the database went away: wait before trying the kept operations again
-          Op next = queue.poll(RECONNECT_PAUSE_MS, TimeUnit.MILLISECONDS);
+          Op next = inbox.poll(TimeUnit.MILLISECONDS.toNanos(RECONNECT_PAUSE_MS));
           if (next != null) {
             batch.add(next);
           }
@@ -258,7 +256,7 @@ final class Database implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      queue.drainTo(batch, MAX_BATCH - 1);
+      inbox.drainTo(batch, MAX_BATCH);
       stopping = batch.remove(STOP);
       List<Op> all = new ArrayList<>(retrying);
       retrying.clear();
@@ -267,7 +265,7 @@ final class Database implements AutoCloseable {
       batch.clear();
     }
     List<Op> rest = new ArrayList<>(retrying);
-    queue.drainTo(rest);
+    inbox.drainTo(rest, Integer.MAX_VALUE);
     rest.remove(STOP);
     run(rest);
     retrying.clear();
@@ -383,7 +381,7 @@ final class Database implements AutoCloseable {
       return;
     }
     closed = true;
-    queue.add(STOP);
+    inbox.add(STOP);
     try {
       thread.join();
     } catch (InterruptedException e) {
