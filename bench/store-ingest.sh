@@ -4,10 +4,12 @@
 #
 # Runs IngestBenchServer (src/test/java/io/alerthistory/http): the service's webhook route over the
 # delivery engine, whose one target takes connections and never answers, so the figure is intake
-# only (parse, validate, plan, journal, answer). It is started three times on a free loopback
-# port: with no journal (memory), with the SQLite journal in a temporary directory, and with the
-# PostgreSQL journal on a server from Debian's postgresql package started for the run
-# (BenchPostgres; synchronous_commit on, fsync on). Each gets WARMUP seconds of
+# only (parse, validate, plan, journal, answer). It is started four times on a free loopback
+# port: with no journal (memory); with a journal that writes nothing but makes each webhook wait
+# for another thread, as the real journals do (handoff: the most any such journal can reach);
+# with the SQLite journal in a temporary directory; and with the PostgreSQL journal on a server
+# from Debian's postgresql package started for the run (BenchPostgres; synchronous_commit on,
+# fsync on). Each gets WARMUP seconds of
 #   wrk -t2 -c${CONNECTIONS} -s bench/post-json.lua URL -- examples/alerts/firing.json
 # and then DURATION measured seconds; the script prints requests/s, p50/p99 and each journal's
 # share of the in-memory rate (goal >= 0.5). Any non-2xx answer or socket error fails the run.
@@ -70,7 +72,7 @@ run_wrk() {
   fi
 }
 
-for mode in memory sqlite postgresql; do
+for mode in memory handoff sqlite postgresql; do
   port=$(free_port)
   if [ "$mode" = postgresql ]; then
     DATABASE_URL=$database_url timeout -k 5 600 "$JAVA_HOME/bin/java" -cp "$CP" \
@@ -98,7 +100,8 @@ for mode in memory sqlite postgresql; do
 done
 
 memory=$(field memory rps)
-for mode in sqlite postgresql; do
+for mode in handoff sqlite postgresql; do
   awk -v j="$(field "$mode" rps)" -v m="$memory" -v n="$mode" \
-    'BEGIN {printf "%-10s journal at %.2f of the in-memory rate (goal >= 0.50)\n", n, j / m}'
+    'BEGIN {printf "%-10s at %.2f of the in-memory rate%s\n", n, j / m,
+      n == "handoff" ? " (the most a journal that makes webhooks wait can reach)" : " (goal >= 0.50)"}'
 done

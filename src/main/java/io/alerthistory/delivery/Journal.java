@@ -47,40 +47,45 @@ public interface Journal {
   boolean durable();
 
   /** Keeps nothing: the in-memory engine. */
-  Journal NONE =
-      new Journal() {
-        private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  Journal NONE = new Nothing();
 
-        @Override
-        public String encode(Notification notification) {
-          return null;
-        }
+  /**
+   * Keeps nothing and answers at once. Other journals that keep little (benchmarks, tests) extend
+   * it and override what they need.
+   */
+  class Nothing implements Journal {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-        @Override
-        public CompletableFuture<Void> accept(
-            Notification n, String encoded, List<Delivery> deliveries) {
-          return DONE;
-        }
+    @Override
+    public String encode(Notification notification) {
+      return null;
+    }
 
-        @Override
-        public void finish(String deliveryId) {}
+    @Override
+    public CompletableFuture<Void> accept(
+        Notification n, String encoded, List<Delivery> deliveries) {
+      return DONE;
+    }
 
-        @Override
-        public List<Delivery> unfinished() {
-          return List.of();
-        }
+    @Override
+    public void finish(String deliveryId) {}
 
-        @Override
-        public void attempted(List<String> fingerprints, AttemptRecord attempt) {}
+    @Override
+    public List<Delivery> unfinished() {
+      return List.of();
+    }
 
-        @Override
-        public List<AttemptRecord> history(String fingerprint, Instant since, int limit) {
-          return List.of();
-        }
+    @Override
+    public void attempted(List<String> fingerprints, AttemptRecord attempt) {}
 
-        @Override
-        public boolean durable() {
-          return false;
-        }
-      };
+    @Override
+    public List<AttemptRecord> history(String fingerprint, Instant since, int limit) {
+      return List.of();
+    }
+
+    @Override
+    public boolean durable() {
+      return false;
+    }
+  }
 }

@@ -359,16 +359,11 @@ class DeliveryEngineTest {
   }
 
   /** Keeps nothing, like {@link Journal#NONE}, but its first write fails. */
-  private static final class FailingOnceJournal implements Journal {
+  private static final class FailingOnceJournal extends Journal.Nothing {
     final List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<String> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean failed =
         new java.util.concurrent.atomic.AtomicBoolean();
-
-    @Override
-    public String encode(Notification notification) {
-      return null;
-    }
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> accept(
@@ -383,24 +378,6 @@ class DeliveryEngineTest {
     @Override
     public void finish(String deliveryId) {
       finished.add(deliveryId);
-    }
-
-    @Override
-    public List<Delivery> unfinished() {
-      return List.of();
-    }
-
-    @Override
-    public void attempted(List<String> fingerprints, AttemptRecord attempt) {}
-
-    @Override
-    public List<AttemptRecord> history(String fingerprint, Instant since, int limit) {
-      return List.of();
-    }
-
-    @Override
-    public boolean durable() {
-      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.alerthistory.http;
 
 import io.alerthistory.bench.DeliveryBench;
+import io.alerthistory.bench.HandoffJournal;
 import io.alerthistory.bench.StoreBench;
 import io.alerthistory.delivery.DeliveryEngine;
 import io.alerthistory.delivery.DeliverySettings;
@@ -18,17 +19,18 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The service's webhook route alone, over the delivery engine with one silent target (it takes
  * connections and never answers, so only intake costs CPU), with the store chosen by the second
- * argument: {@code memory} (no journal), {@code sqlite} (a temporary DATA_DIR) or {@code
+ * argument: {@code memory} (no journal), {@code handoff} (no database, but each webhook waits for
+ * another thread, see {@link HandoffJournal}), {@code sqlite} (a temporary DATA_DIR) or {@code
  * postgresql} (DATABASE_URL). bench/store-ingest.sh runs it in each mode under the same load.
  *
- * <p>Usage: {@code IngestBenchServer PORT memory|sqlite|postgresql}; binds 127.0.0.1 only.
+ * <p>Usage: {@code IngestBenchServer PORT memory|handoff|sqlite|postgresql}; binds 127.0.0.1 only.
  */
 public final class IngestBenchServer {
   private IngestBenchServer() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      System.err.println("usage: IngestBenchServer PORT memory|sqlite|postgresql");
+      System.err.println("usage: IngestBenchServer PORT memory|handoff|sqlite|postgresql");
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
@@ -43,6 +45,12 @@ public final class IngestBenchServer {
                   settings,
                   new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
                   Journal.NONE);
+          case "handoff" ->
+              DeliveryBench.engine(
+                  targets,
+                  settings,
+                  new InMemoryDeadLetterStore(settings.deadLetterCapacity()),
+                  new HandoffJournal());
           case "sqlite", "postgresql" -> {
             if (args[1].equals("postgresql") != (System.getenv("DATABASE_URL") != null)) {
               throw new IllegalArgumentException("DATABASE_URL must be set for postgresql only");
@@ -54,7 +62,7 @@ public final class IngestBenchServer {
                     settings.deadLetterCapacity());
             yield DeliveryBench.engine(targets, settings, store.deadLetters(), store.journal());
           }
-          default -> throw new IllegalArgumentException("memory, sqlite or postgresql");
+          default -> throw new IllegalArgumentException("memory, handoff, sqlite or postgresql");
         };
     IngestService ingest = new IngestService(engine, new PrometheusRegistry(), 4 << 20);
     WebServer server =
