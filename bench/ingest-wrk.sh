@@ -28,12 +28,7 @@ CONNECTIONS=32
 BODY=examples/alerts/firing.json
 SERVICE_LOG_FORMAT=${LOG_FORMAT:-json}
 
-if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
-  # package also compiles the test classes (BareParseServer); -DskipTests only skips running them.
-  timeout 600 mvn -q -B -o -DskipTests package
-  timeout 600 mvn -q -B -o dependency:build-classpath \
-    -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
-fi
+build_with_test_classes
 for f in target/alert-history.jar target/cp.txt \
   target/test-classes/io/alerthistory/bench/BareParseServer.class; do
   [ -f "$f" ] || { echo "bench: $f is missing (build first)" >&2; exit 1; }
@@ -69,19 +64,6 @@ bare=$!
 webhook_url="http://127.0.0.1:$svc_port/webhook"
 bare_url="http://127.0.0.1:$bare_port/parse"
 
-# Waits until `curl "$@"` answers 200, for at most 30 s.
-wait_200() {
-  local name=$1 pid=$2 i code
-  shift 2
-  for i in $(seq 1 300); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$@" || true)
-    [ "$code" = 200 ] && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "bench: $name exited:" >&2; cat "$work"/*.err >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "bench: $name not answering 200 after 30 s (last status $code)" >&2
-  exit 1
-}
 wait_200 service "$svc" "http://127.0.0.1:$svc_port/readyz"
 wait_200 "bare parse server" "$bare" -H 'Content-Type: application/json' \
   --data-binary "@$BODY" "$bare_url"
@@ -99,29 +81,6 @@ echo "jdk:      $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
 echo "machine:  $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "service:  java -jar target/alert-history.jar (no JVM flags), LOG_FORMAT=$SERVICE_LOG_FORMAT, stdout to /dev/null"
 echo "load:     wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s -s bench/post-json.lua URL -- $BODY"
-
-# Pulls key=value out of a RESULT line.
-field() { tr ' ' '\n' <"$work/$1" | sed -n "s/^$2=//p"; }
-
-# Runs wrk against $2 for $3 seconds; prints its output and leaves the RESULT line in $work/$1.
-run_wrk() {
-  local name=$1 url=$2 secs=$3 out
-  out=$(timeout $((secs + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency \
-    -s bench/post-json.lua "$url" -- "$BODY")
-  echo "$out" | sed 's/^/  /'
-  echo "$out" | grep '^RESULT ' >"$work/$name"
-  if echo "$out" | grep -q 'Non-2xx or 3xx responses'; then
-    echo "bench: FAILED: $url answered non-2xx during the load ($name)" >&2
-    exit 1
-  fi
-  if ! grep -q 'err_connect=0 err_read=0 err_write=0 err_status=0 ' "$work/$name"; then
-    echo "bench: FAILED: socket errors or error statuses during the load ($name)" >&2
-    exit 1
-  fi
-  if ! grep -q 'err_timeout=0$' "$work/$name"; then
-    echo "WARNING: $(field "$name" err_timeout) requests got no answer within 2 s ($name)" >&2
-  fi
-}
 
 echo "== warm-up /webhook (${WARMUP} s)"
 run_wrk warm-webhook "$webhook_url" "$WARMUP" >/dev/null

@@ -22,14 +22,11 @@ select_jdk
 
 WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-15}
+THREADS=2
 CONNECTIONS=${CONNECTIONS:-64}
 BODY=examples/alerts/firing.json
 
-if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
-  timeout 600 mvn -q -B -o -DskipTests package
-  timeout 600 mvn -q -B -o dependency:build-classpath \
-    -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
-fi
+build_with_test_classes
 CP="target/test-classes:target/classes:$(cat target/cp.txt)"
 
 work=$(mktemp -d)
@@ -55,22 +52,7 @@ database_url=$(sed -n 's/^DATABASE_URL=//p' "$work/pg.out")
 
 echo "jdk:      $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
 echo "machine:  $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "load:     wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/post-json.lua URL -- $BODY (after ${WARMUP} s warm-up)"
-
-field() { tr ' ' '\n' <"$work/$1" | sed -n "s/^$2=//p"; }
-
-run_wrk() {
-  local name=$1 url=$2 secs=$3 out
-  out=$(timeout $((secs + 30)) wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --latency \
-    -s bench/post-json.lua "$url" -- "$BODY")
-  echo "$out" | grep '^RESULT ' >"$work/$name"
-  if echo "$out" | grep -q 'Non-2xx or 3xx responses' ||
-    ! grep -q 'err_connect=0 err_read=0 err_write=0 err_status=0 ' "$work/$name"; then
-    echo "$out" >&2
-    echo "bench: FAILED: errors or non-2xx answers during the load ($name)" >&2
-    exit 1
-  fi
-}
+echo "load:     wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s -s bench/post-json.lua URL -- $BODY (after ${WARMUP} s warm-up)"
 
 for mode in memory handoff sqlite postgresql; do
   port=$(free_port)
@@ -83,16 +65,9 @@ for mode in memory handoff sqlite postgresql; do
   fi
   svc=$!
   url="http://127.0.0.1:$port/webhook"
-  for i in $(seq 1 300); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H 'Content-Type: application/json' \
-      --data-binary "@$BODY" "$url" || true)
-    [ "$code" = 200 ] && break
-    kill -0 "$svc" 2>/dev/null || { echo "bench: $mode server exited" >&2; cat "$work/$mode.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  [ "$code" = 200 ] || { echo "bench: $mode server not answering 200" >&2; exit 1; }
-  run_wrk "warm-$mode" "$url" "$WARMUP"
-  run_wrk "$mode" "$url" "$DURATION"
+  wait_200 "$mode server" "$svc" -H 'Content-Type: application/json' --data-binary "@$BODY" "$url"
+  run_wrk "warm-$mode" "$url" "$WARMUP" >/dev/null
+  run_wrk "$mode" "$url" "$DURATION" >/dev/null
   printf '%-10s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms\n' "$mode" \
     "$(field "$mode" rps)" "$(field "$mode" p50_ms)" "$(field "$mode" p99_ms)"
   stop_pid "$svc"
