@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,12 +51,7 @@ class JdbcStoreTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
+    pg = PostgresServer.shared();
   }
 
   @BeforeEach

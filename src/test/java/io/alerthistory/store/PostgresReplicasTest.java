@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,12 +34,7 @@ class PostgresReplicasTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
+    pg = PostgresServer.shared();
   }
 
   @BeforeEach

@@ -23,8 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,12 +45,12 @@ class StoreCrashTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    pg = PostgresServer.start();
+    pg = PostgresServer.shared();
   }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
+  @BeforeEach
+  void emptyDatabase() throws Exception {
+    pg.emptyDatabase();
   }
 
   @ParameterizedTest

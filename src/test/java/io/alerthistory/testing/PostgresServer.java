@@ -64,6 +64,22 @@ public final class PostgresServer implements AutoCloseable {
     this.shutdownHook = new Thread(this::destroyAndDelete, "postgres-server-cleanup");
   }
 
+  private static PostgresServer shared;
+
+  /**
+   * One server for the whole test run, started on first use and removed by the shutdown hook, for
+   * test classes that only need an empty database ({@link #emptyDatabase}) and never stop it: it
+   * saves an initdb and a server start per class. Tests that stop or kill their server start their
+   * own.
+   */
+  public static synchronized PostgresServer shared()
+      throws IOException, InterruptedException, SQLException {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
+  }
+
   /**
    * Runs {@code initdb} in a new temp dir, starts the server, waits until it accepts connections
    * and creates the {@code alert_history} role and database.
@@ -118,7 +134,6 @@ public final class PostgresServer implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl());
   }
 
-  /** Fast shutdown ({@code pg_ctl stop -m fast}: SIGINT to the postmaster); waits for the exit. */
   /** Drops every table of the test database, for a test that starts from an empty store. */
   public void emptyDatabase() throws SQLException {
     try (Connection c = connect();
@@ -128,6 +143,7 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /** Fast shutdown ({@code pg_ctl stop -m fast}: SIGINT to the postmaster); waits for the exit. */
   public void stop() throws IOException, InterruptedException {
     Process p = process;
     if (p == null || !p.isAlive()) {
