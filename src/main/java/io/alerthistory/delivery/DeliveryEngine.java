@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -63,6 +62,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   private final Formatters formatters;
   private final Clock clock;
   private final Scheduler scheduler;
+  private final JournalDeadlines journalDeadlines;
   private final DeliverySettings settings;
   private final DeadLetterStore deadLetters;
   private final Journal journal;
@@ -109,6 +109,7 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
     this.formatters = formatters;
     this.clock = clock;
     this.scheduler = scheduler;
+    this.journalDeadlines = new JournalDeadlines(clock, scheduler, JOURNAL_TIMEOUT);
     this.settings = settings;
     this.deadLetters = deadLetters;
     this.journal = journal;
@@ -202,13 +203,14 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
 
   /** Waits for the journal write; returns why it failed, or null once it is durable. */
   private String awaitDurable(CompletableFuture<Void> durable, int deliveries) {
+    journalDeadlines.watch(durable);
     try {
-      durable.get(JOURNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      durable.get();
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
       log.atError()
           .addKeyValue("deliveries", deliveries)
           .addKeyValue("error", String.valueOf(e.getCause() == null ? e : e.getCause()))

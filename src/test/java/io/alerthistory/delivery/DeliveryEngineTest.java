@@ -405,6 +405,50 @@ class DeliveryEngineTest {
     assertThat(received("/a")).isEqualTo(1);
   }
 
+  /** A journal whose writes never finish, like a database that stopped answering. */
+  private static final class HangingJournal extends Journal.Nothing {
+    final List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> accept(
+        Notification notification, String encoded, List<Delivery> deliveries) {
+      deliveries.forEach(d -> accepted.add(d.id()));
+      return new java.util.concurrent.CompletableFuture<>();
+    }
+
+    @Override
+    public void finish(String deliveryId) {
+      finished.add(deliveryId);
+    }
+  }
+
+  @Test
+  void aWebhookWhoseJournalWriteHangsIsRefusedAfterTenSeconds() throws Exception {
+    HangingJournal journal = new HangingJournal();
+    EngineHarness h =
+        new EngineHarness(EngineHarness.settings().build(), journal, webhook("a", 9, "/a"));
+    harnesses.add(h);
+    assertThat(h.scheduler.pending()).isEmpty();
+
+    var result =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> h.engine.dispatch(notification(firing("Hung", "critical"))),
+            task -> Thread.ofVirtual().start(task));
+    // the one timer that fails overdue journal writes
+    await().atMost(AWAIT).until(() -> !h.scheduler.pending().isEmpty());
+    h.scheduler.advance(Duration.ofSeconds(9));
+    assertThat(result).isNotDone();
+
+    h.scheduler.advance(Duration.ofSeconds(2));
+    assertThat(result.get(AWAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(new Dispatcher.Overloaded(Duration.ofSeconds(5), "the store is unavailable"));
+    assertThat(h.engine.jobs(null, null, 10).total()).isZero();
+    assertThat(journal.finished).hasSize(1).containsExactlyElementsOf(journal.accepted);
+    // with nothing left to watch the timer stops
+    assertThat(h.scheduler.pending()).isEmpty();
+  }
+
   private static DeadLetterStore.Query query(String target, DeadLetterReason reason) {
     return new DeadLetterStore.Query(
         new DeadLetterStore.Filter(target, reason, null), null, 0, 1000);
