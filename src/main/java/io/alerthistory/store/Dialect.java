@@ -4,29 +4,27 @@ import java.util.List;
 
 /** What differs between the two databases the store runs on. */
 enum Dialect {
-  /** One process on a local file: it owns every journal row, and nothing is claimed. */
+  /** One process on a local file: it owns every journal row, and reads them all at start. */
   SQLITE(
       List.of("classpath:db/migration/common", "classpath:db/migration/sqlite"),
       false,
-      """
-      UPDATE journal SET owner = ?, lease_until = ? WHERE lease_until < ?
-      RETURNING id, notification_id, target, fingerprints, received_at, NULL
-      """,
+      "SELECT id, notification_id, target, fingerprints, received_at, NULL FROM journal",
       // NOT IN: SQLite builds one temporary index for the subquery
       "DELETE FROM notification WHERE id NOT IN (SELECT notification_id FROM journal)"),
 
   /**
-   * Several replicas on one database: each claims rows whose lease ran out, skipping rows another
-   * replica is claiming at the same moment.
+   * Several replicas on one database: each claims rows whose owner's lease ran out, skipping rows
+   * another replica is claiming at the same moment. The expired leases are few, and the rows are
+   * found through the owner index, so a claim costs what it takes, not the journal's size.
    */
   POSTGRESQL(
       List.of("classpath:db/migration/common", "classpath:db/migration/postgresql"),
       true,
       """
       WITH claimed AS (
-        UPDATE journal SET owner = ?, lease_until = ?
-        WHERE id IN (SELECT id FROM journal WHERE lease_until < ? ORDER BY lease_until LIMIT %d
-                     FOR UPDATE SKIP LOCKED)
+        UPDATE journal SET owner = ?
+        WHERE id IN (SELECT j.id FROM replica_lease r JOIN journal j ON j.owner = r.owner
+                     WHERE r.lease_until < ? LIMIT %d FOR UPDATE OF j SKIP LOCKED)
         RETURNING id, notification_id, target, fingerprints, received_at)
       SELECT c.id, c.notification_id, c.target, c.fingerprints, c.received_at, n.body
       FROM claimed c JOIN notification n ON n.id = c.notification_id
@@ -48,9 +46,9 @@ enum Dialect {
   final boolean shared;
 
   /**
-   * Claims unowned rows: parameters are the new owner, its lease end and the current time (epoch
-   * milliseconds); returns the claimed rows with their notification's body, or NULL for it when the
-   * body is read separately.
+   * Claims the rows of replicas whose lease ran out. On PostgreSQL the parameters are the new owner
+   * and the current time (epoch milliseconds); SQLite takes every row and has none. Returns the
+   * rows with their notification's body, or NULL for it when the body is read separately.
    */
   final String claimSql;
 

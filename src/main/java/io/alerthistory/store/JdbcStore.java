@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * The store on SQLite (a file under DATA_DIR, one process) or PostgreSQL (DATABASE_URL, shared by
  * replicas). The SQL is the same for both but for the claim query (see {@link Dialect}).
  *
- * <p>Every journal row has an owner and a lease. The replica that accepts a delivery owns it and
- * renews its leases while it lives; on PostgreSQL, rows whose lease ran out (their replica died)
- * are claimed by the others with {@code FOR UPDATE SKIP LOCKED}, so each is taken over once.
+ * <p>Every journal row has an owner. On PostgreSQL each replica holds one lease in {@code
+ * replica_lease} and renews it while it lives; rows whose owner's lease ran out (their replica
+ * died) are claimed by the others with {@code FOR UPDATE SKIP LOCKED}, so each is taken over once.
  */
 public final class JdbcStore implements Store, Journal {
   private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
@@ -58,6 +58,13 @@ public final class JdbcStore implements Store, Journal {
 
   /** Saved stats rings older than this belong to replicas that are gone. */
   private static final Duration STATS_KEPT = Duration.ofHours(25);
+
+  /**
+   * Leases that ran out this long ago belong to replicas that are gone; once those own no rows
+   * their lease is deleted. Long enough that a replica cut off from the database and back again has
+   * renewed its lease before it could lose it.
+   */
+  private static final Duration LEASES_KEPT = Duration.ofHours(24);
 
   private final Database db;
   private final Dialect dialect;
@@ -196,8 +203,14 @@ public final class JdbcStore implements Store, Journal {
     Connection c = writer.open();
     HikariDataSource readers = new HikariDataSource(pool);
     Migrations.apply(readers, dialect);
-    return new JdbcStore(
-        new Database(c, writer, readers, registry), dialect, settings, scrub, registry);
+    JdbcStore store =
+        new JdbcStore(
+            new Database(c, writer, readers, registry), dialect, settings, scrub, registry);
+    if (dialect.shared) {
+      // before the first accept: rows of an owner without a lease would not be claimed
+      store.renewLeases();
+    }
+    return store;
   }
 
   @Override
@@ -223,8 +236,8 @@ public final class JdbcStore implements Store, Journal {
   // --- leases
 
   /**
-   * On PostgreSQL, renews this replica's leases and claims expired ones every third of the lease,
-   * handing what it claimed to {@code takeOver}. Nothing to do on SQLite.
+   * On PostgreSQL, renews this replica's lease and claims the rows of expired ones every third of
+   * the lease, handing what it claimed to {@code takeOver}. Nothing to do on SQLite.
    */
   @Override
   public void startLeases(Scheduler scheduler, Consumer<List<Delivery>> takeOver) {
@@ -264,19 +277,32 @@ public final class JdbcStore implements Store, Journal {
     return settings.clock().millis() + settings.lease().toMillis();
   }
 
+  /**
+   * Writes this replica's lease end, and forgets replicas gone for a day that own no rows any more.
+   * A replica's lease is one row, whatever the size of its backlog.
+   */
   private void renewLeases() {
     db.write(
         "lease_renew",
         Database.OnOutage.FAIL,
         w -> {
-          PreparedStatement ps = w.statement("UPDATE journal SET lease_until = ? WHERE owner = ?");
-          ps.setLong(1, leaseEnd());
-          ps.setString(2, owner);
-          return ps.executeUpdate();
+          PreparedStatement ps =
+              w.statement(
+                  "INSERT INTO replica_lease (owner, lease_until) VALUES (?, ?)"
+                      + " ON CONFLICT (owner) DO UPDATE SET lease_until = excluded.lease_until");
+          ps.setString(1, owner);
+          ps.setLong(2, leaseEnd());
+          ps.executeUpdate();
+          PreparedStatement gone =
+              w.statement(
+                  "DELETE FROM replica_lease r WHERE lease_until < ?"
+                      + " AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.owner = r.owner)");
+          gone.setLong(1, settings.clock().millis() - LEASES_KEPT.toMillis());
+          return gone.executeUpdate();
         });
   }
 
-  /** Claims rows whose lease ran out, oldest first, with their notifications. */
+  /** Claims rows whose owner's lease ran out, with their notifications. */
   private List<Delivery> claimExpired() {
     return claim(settings.clock().millis());
   }
@@ -305,9 +331,10 @@ public final class JdbcStore implements Store, Journal {
 
   private List<Delivery> claimBatch(Database.Writer w, long expiredBefore) throws SQLException {
     PreparedStatement claim = w.statement(dialect.claimSql);
-    claim.setString(1, owner);
-    claim.setLong(2, leaseEnd());
-    claim.setLong(3, expiredBefore);
+    if (dialect.shared) {
+      claim.setString(1, owner);
+      claim.setLong(2, expiredBefore);
+    }
     List<Claimed> rows = new ArrayList<>();
     try (ResultSet rs = claim.executeQuery()) {
       while (rs.next()) {
@@ -358,7 +385,6 @@ public final class JdbcStore implements Store, Journal {
   public CompletableFuture<Void> accept(
       Notification notification, String encoded, List<Delivery> deliveries) {
     // encoded here, on the caller's thread: the writer thread is the one all webhooks wait for
-    long leaseEnd = leaseEnd();
     String nid = deliveries.getFirst().id();
     String body = encoded != null ? encoded : Rows.json(notification);
     String[][] rows = new String[deliveries.size()][];
@@ -386,8 +412,8 @@ public final class JdbcStore implements Store, Journal {
           PreparedStatement j =
               w.batched(
                   "INSERT INTO journal (id, notification_id, target, fingerprints, received_at,"
-                      + " owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id)"
-                      + " DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until");
+                      + " owner) VALUES (?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT (id) DO UPDATE SET owner = excluded.owner");
           for (String[] r : rows) {
             j.setString(1, r[0]);
             j.setString(2, nid);
@@ -395,7 +421,6 @@ public final class JdbcStore implements Store, Journal {
             j.setString(4, r[2]);
             j.setString(5, r[3]);
             j.setString(6, owner);
-            j.setLong(7, leaseEnd);
             j.addBatch();
           }
           return null;
@@ -444,7 +469,7 @@ public final class JdbcStore implements Store, Journal {
           "journal_recover",
           Database.OnOutage.FAIL,
           w -> w.statement(dialect.orphanCleanupSql).executeUpdate());
-      return claim(dialect.shared ? settings.clock().millis() : Long.MAX_VALUE);
+      return claim(settings.clock().millis());
     } catch (StoreUnavailableException e) {
       throw new IllegalStateException("cannot read the journal", e);
     }

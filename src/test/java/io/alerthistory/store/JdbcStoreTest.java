@@ -81,6 +81,22 @@ class JdbcStoreTest {
     return open(backend, replica, 100);
   }
 
+  /** A plain connection source to the database a store of {@code backend} opens. */
+  private javax.sql.DataSource dataSource(Backend backend) {
+    return switch (backend) {
+      case SQLITE -> {
+        var sqlite = new org.sqlite.SQLiteDataSource();
+        sqlite.setUrl("jdbc:sqlite:" + dir.resolve(JdbcStore.SQLITE_FILE));
+        yield sqlite;
+      }
+      case POSTGRESQL -> {
+        var postgres = new org.postgresql.ds.PGSimpleDataSource();
+        postgres.setURL(pg.jdbcUrl());
+        yield postgres;
+      }
+    };
+  }
+
   private static final Notification NOTE =
       TestAlerts.notification(
           TestAlerts.firing("One", "critical"), TestAlerts.firing("Two", "warning"));
@@ -104,20 +120,7 @@ class JdbcStoreTest {
   void flywayAppliesEveryMigrationUpToTheVersionTheStoreExpects(Backend backend) throws Exception {
     open(backend, "a");
 
-    int applied =
-        switch (backend) {
-          case SQLITE -> {
-            var sqlite = new org.sqlite.SQLiteDataSource();
-            sqlite.setUrl("jdbc:sqlite:" + dir.resolve(JdbcStore.SQLITE_FILE));
-            yield Migrations.appliedVersion(sqlite);
-          }
-          case POSTGRESQL -> {
-            var postgres = new org.postgresql.ds.PGSimpleDataSource();
-            postgres.setURL(pg.jdbcUrl());
-            yield Migrations.appliedVersion(postgres);
-          }
-        };
-    assertThat(applied).isEqualTo(Migrations.LATEST);
+    assertThat(Migrations.appliedVersion(dataSource(backend))).isEqualTo(Migrations.LATEST);
     // a second start finds the schema current and opens without Flyway
     opened.getLast().close();
     opened.removeLast();
@@ -206,6 +209,78 @@ class JdbcStoreTest {
     Set<String> all = new HashSet<>(fromB);
     all.addAll(fromC);
     assertThat(all).hasSize(3000);
+  }
+
+  @Test
+  void aReplicaGoneForADayIsForgottenOnceItOwnsNoDeliveries() throws Exception {
+    JdbcStore dead = open(Backend.POSTGRESQL, "dead");
+    open(Backend.POSTGRESQL, "idle");
+    accept(dead, delivery("d-1"));
+    clock.advance(Duration.ofHours(25));
+    JdbcStore b = open(Backend.POSTGRESQL, "b");
+    ManualScheduler bLeases = new ManualScheduler(clock);
+    List<Delivery> taken = new CopyOnWriteArrayList<>();
+    b.startLeases(bLeases, taken::addAll);
+
+    clock.advance(LEASE.dividedBy(3));
+    bLeases.runDue();
+    // the idle replica's lease is gone; the dead one's stayed while it still owned d-1
+    assertThat(taken).extracting(Delivery::id).containsExactly("d-1");
+    assertThat(leaseCount()).isEqualTo(2);
+
+    clock.advance(LEASE.dividedBy(3));
+    bLeases.runDue();
+    assertThat(leaseCount()).isEqualTo(1);
+  }
+
+  private int leaseCount() throws java.sql.SQLException {
+    try (var c = dataSource(Backend.POSTGRESQL).getConnection();
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM replica_lease")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void deliveriesJournaledBeforeLeasesMovedToTheirOwnTableAreStillRecovered(Backend backend)
+      throws Exception {
+    javax.sql.DataSource data = dataSource(backend);
+    Dialect dialect = backend == Backend.SQLITE ? Dialect.SQLITE : Dialect.POSTGRESQL;
+    // a database written by the version before: each journal row carried its own lease
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(data)
+        .locations(dialect.migrations.toArray(String[]::new))
+        .target("2")
+        .load()
+        .migrate();
+    long leaseEnd = clock.millis() + LEASE.toMillis();
+    try (var c = data.getConnection();
+        var s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO notification (id, body, received_at, pending) VALUES ('d-1', '"
+              + Rows.json(NOTE)
+              + "', '"
+              + Times.format(clock.instant())
+              + "', 1)");
+      s.executeUpdate(
+          "INSERT INTO journal (id, notification_id, target, fingerprints, received_at, owner,"
+              + " lease_until) VALUES ('d-1', 'd-1', 'hook', '"
+              + Rows.json(NOTE.alerts().stream().map(a -> a.fingerprint()).toList())
+              + "', '"
+              + Times.format(clock.instant())
+              + "', 'old', "
+              + leaseEnd
+              + ")");
+    }
+
+    JdbcStore store = open(backend, "new");
+    if (backend == Backend.POSTGRESQL) {
+      // the old owner's lease carried over: not claimed while it runs
+      assertThat(store.unfinished()).isEmpty();
+      clock.advance(LEASE.plusSeconds(1));
+    }
+    assertThat(store.unfinished()).extracting(Delivery::id).containsExactly("d-1");
   }
 
   private DeadLetter letter(String id) {
