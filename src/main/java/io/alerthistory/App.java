@@ -173,22 +173,10 @@ public final class App {
   private static Store openStore(Config config, Clock clock, PrometheusRegistry metrics) {
     StoreSettings settings =
         new StoreSettings(
-            config.delivery().deadLetterCapacity(), config.storeLease(), hostName(), clock);
+            config.delivery().deadLetterCapacity(), config.storeLease(), config.replica(), clock);
     return config.database() == null
         ? JdbcStore.openSqlite(config.dataDir(), settings, metrics)
         : JdbcStore.openPostgres(config.database(), settings, metrics);
-  }
-
-  private static String hostName() {
-    String name = System.getenv("HOSTNAME");
-    if (name != null && !name.isBlank()) {
-      return name;
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
   }
 
   private static TargetSource targetSource(Config config) {

@@ -27,7 +27,9 @@ import java.util.Set;
  * @param logLevel root log level
  * @param dataDir directory of the SQLite store; created at start when missing
  * @param database the PostgreSQL store shared by replicas, or null to use SQLite under dataDir
- * @param storeLease how long a replica's claim on a journaled delivery lasts without renewal
+ * @param storeLease how long a replica's claim on its journaled deliveries lasts without renewal
+ * @param replica names this replica in a shared store: {@code HOSTNAME} (the pod name on
+ *     Kubernetes), else the machine's host name
  */
 public record Config(
     String httpHost,
@@ -46,7 +48,8 @@ public record Config(
     String logLevel,
     Path dataDir,
     DatabaseUrl database,
-    Duration storeLease) {
+    Duration storeLease,
+    String replica) {
 
   /**
    * Reads the configuration, failing with a {@link ConfigException} naming the first bad variable.
@@ -82,7 +85,19 @@ public record Config(
         env.oneOf("LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")),
         Path.of(env.string("DATA_DIR", "./data")),
         databaseUrl(env.optional("DATABASE_URL")),
-        env.duration("STORE_LEASE", Duration.ofSeconds(30), Duration.ofSeconds(3)));
+        env.duration("STORE_LEASE", Duration.ofSeconds(30), Duration.ofSeconds(3)),
+        replica(env.optional("HOSTNAME")));
+  }
+
+  private static String replica(String hostname) {
+    if (hostname != null && !hostname.isBlank()) {
+      return hostname;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private static DatabaseUrl databaseUrl(String value) {

@@ -44,6 +44,14 @@ class ConfigTest {
   }
 
   @Test
+  void theReplicaIsNamedByHostnameElseByTheMachinesHostName() throws Exception {
+    assertThat(Config.from(Map.of("TARGETS_DIR", dir.toString(), "HOSTNAME", "pod-7")).replica())
+        .isEqualTo("pod-7");
+    assertThat(Config.from(Map.of("TARGETS_DIR", dir.toString(), "HOSTNAME", " ")).replica())
+        .isEqualTo(java.net.InetAddress.getLocalHost().getHostName());
+  }
+
+  @Test
   void goDurationsAndSizesAreRead() {
     Config c =
         Config.from(
