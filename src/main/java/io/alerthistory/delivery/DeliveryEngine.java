@@ -49,6 +49,13 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
   /** Longest a webhook waits for its deliveries to become durable before it is refused. */
   private static final Duration JOURNAL_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Why a target may give a delivery up to its fallback; not when it or the service goes away. */
+  private static final Set<DeadLetterReason> FALLBACK_REASONS =
+      Set.of(
+          DeadLetterReason.PERMANENT_FAILURE,
+          DeadLetterReason.ATTEMPTS_EXHAUSTED,
+          DeadLetterReason.MAX_AGE);
+
   /** What a replay did, letter by letter. */
   public record ReplayResult(
       List<String> replayed,
@@ -129,7 +136,8 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
             new AttemptRunner(formatters, http, logSender),
             new Outcomes(metrics, history, deadLetters, journal, clock, observer),
             this::progressed,
-            this::laneDrained);
+            this::laneDrained,
+            this::handOver);
     registry.onChange(snapshot -> syncLanes());
     syncLanes();
   }
@@ -199,6 +207,32 @@ public final class DeliveryEngine implements Dispatcher, LaneStateProvider {
       }
     }
     return new Queued(queued);
+  }
+
+  /**
+   * Sends a delivery its target gave up on (refused, out of attempts or too old) once to the
+   * target's {@code fallback}, when that target exists, is enabled and has room. It keeps its id,
+   * so its journal row stays until one of the two outcomes; a crash meanwhile sends it to the
+   * original target again.
+   */
+  private boolean handOver(Target from, Job job, DeadLetterReason reason) {
+    if (from.fallback() == null || closed || !FALLBACK_REASONS.contains(reason)) {
+      return false;
+    }
+    DeliveryLane lane = lanes.get(from.fallback());
+    if (lane == null || !lane.tryReserve(1)) {
+      return false;
+    }
+    Delivery d = job.delivery;
+    Job handed =
+        new Job(
+            new Delivery(d.id(), lane.name(), d.notification(), d.alerts(), d.receivedAt()),
+            clock.instant(),
+            new Job.Handover(from, job, reason));
+    services.outcomes().handedOver(from, lane.name(), job, reason);
+    lane.enqueueReserved(handed);
+    lane.pump();
+    return true;
   }
 
   /** Waits for the journal write; returns why it failed, or null once it is durable. */

@@ -358,7 +358,7 @@ final class DeliveryLane {
             dead = DeadLetterReason.SHUTDOWN;
           } else if (retired) {
             dead = DeadLetterReason.TARGET_REMOVED;
-          } else if (job.attempts >= s.settings().maxAttempts()) {
+          } else if (job.attempts >= job.maxAttempts(s.settings().maxAttempts())) {
             dead = DeadLetterReason.ATTEMPTS_EXHAUSTED;
           } else {
             Duration delay = s.backoff().delay(job.attempts, r.retryAfter());
@@ -412,7 +412,15 @@ final class DeliveryLane {
   }
 
   private void finishDead(Target t, Job job, DeadLetterReason reason, boolean quietly) {
-    s.outcomes().deadLettered(t, job, reason, quietly);
+    Job.Handover h = job.handover;
+    if (h != null) {
+      // the fallback failed too: the original delivery is parked, as its own target left it
+      s.outcomes().fallbackFailed(t, job, reason);
+      DeadLetterReason parked = reason == DeadLetterReason.SHUTDOWN ? reason : h.reason();
+      s.outcomes().deadLettered(h.from(), h.original(), parked, quietly);
+    } else if (!s.fallbacks().handOver(t, job, reason)) {
+      s.outcomes().deadLettered(t, job, reason, quietly);
+    }
     finished();
   }
 

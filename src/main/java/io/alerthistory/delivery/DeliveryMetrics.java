@@ -27,6 +27,7 @@ final class DeliveryMetrics {
   private final Counter replays;
   private final Counter deduplicated;
   private final Counter evicted;
+  private final Counter fallbacks;
 
   DeliveryMetrics(
       PrometheusRegistry registry, Supplier<List<LaneStats>> lanes, IntSupplier deadLetterCount) {
@@ -86,6 +87,14 @@ final class DeliveryMetrics {
             .name("alert_history_publishing_dead_letters_evicted_total")
             .help("Dead letters dropped from the full in-memory dead-letter queue, oldest first.")
             .register(registry);
+    fallbacks =
+        Counter.builder()
+            .name("alert_history_publishing_fallbacks_total")
+            .help(
+                "Deliveries a target gave up on that were sent once to its fallback target instead"
+                    + " of being parked, by target and fallback.")
+            .labelNames("target", "fallback")
+            .register(registry);
     GaugeWithCallback.builder()
         .name("alert_history_publishing_queue_depth")
         .help("Deliveries waiting in a target's lane: queued or waiting to retry, not in flight.")
@@ -131,6 +140,8 @@ final class DeliveryMetrics {
       metric.removeIf(labels -> labels.getFirst().equals(target));
     }
     latency.removeIf(labels -> labels.getFirst().equals(target));
+    // a retired target leaves no series, as target or as fallback
+    fallbacks.removeIf(labels -> labels.contains(target));
   }
 
   void delivered(String target, String type, Duration sinceReceived) {
@@ -161,5 +172,9 @@ final class DeliveryMetrics {
 
   void evicted() {
     evicted.inc();
+  }
+
+  void handedOver(String target, String fallback) {
+    fallbacks.labelValues(target, fallback).inc();
   }
 }

@@ -1,5 +1,6 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.target.Target;
 import java.time.Instant;
 
 /**
@@ -13,6 +14,15 @@ final class Job {
   /** When it was accepted or replayed; its age and latency are measured from here. */
   final Instant startedAt;
 
+  /** Set when this is a delivery handed to its target's fallback; null otherwise. */
+  final Handover handover;
+
+  /**
+   * Where a fallback delivery came from: the target that gave up, its job (parked if the fallback
+   * fails too) and why it gave up.
+   */
+  record Handover(Target from, Job original, DeadLetterReason reason) {}
+
   JobState state = JobState.QUEUED;
   int attempts;
   Instant nextAttemptAt;
@@ -20,9 +30,19 @@ final class Job {
   AttemptOutcome lastOutcome;
 
   Job(Delivery delivery, Instant startedAt) {
+    this(delivery, startedAt, null);
+  }
+
+  Job(Delivery delivery, Instant startedAt, Handover handover) {
     this.delivery = delivery;
     this.priority = Priority.of(delivery.alerts());
     this.startedAt = startedAt;
+    this.handover = handover;
+  }
+
+  /** A fallback is sent once; other deliveries get the configured number of attempts. */
+  int maxAttempts(int configured) {
+    return handover == null ? configured : 1;
   }
 
   JobView view() {

@@ -109,6 +109,34 @@ final class Outcomes {
         .log("delivered");
   }
 
+  /** A delivery its target gave up on goes to the target's fallback instead of being parked. */
+  void handedOver(Target from, String fallback, Job job, DeadLetterReason reason) {
+    metrics.handedOver(from.name(), fallback);
+    AttemptOutcome o = job.lastOutcome;
+    log.atWarn()
+        .addKeyValue("delivery_id", job.delivery.id())
+        .addKeyValue("target", from.name())
+        .addKeyValue("fallback", fallback)
+        .addKeyValue("reason", reason.wireName())
+        .addKeyValue("attempts", job.attempts)
+        .addKeyValue("last_failure", o == null || o.failure() == null ? null : o.failure().label())
+        .addKeyValue("status", o == null ? 0 : o.status())
+        .log("delivery failed, sending it once to the target's fallback");
+  }
+
+  /** The fallback of a delivery failed too; the original is parked next. */
+  void fallbackFailed(Target fallback, Job job, DeadLetterReason reason) {
+    AttemptOutcome o = job.lastOutcome;
+    log.atWarn()
+        .addKeyValue("delivery_id", job.delivery.id())
+        .addKeyValue("target", job.handover.from().name())
+        .addKeyValue("fallback", fallback.name())
+        .addKeyValue("reason", reason.wireName())
+        .addKeyValue("last_failure", o == null || o.failure() == null ? null : o.failure().label())
+        .addKeyValue("status", o == null ? 0 : o.status())
+        .log("fallback delivery failed too, parking the original");
+  }
+
   /** Parks a recovered delivery whose target is gone; no attempt was made in this run. */
   void orphaned(Delivery d, DeadLetterReason reason) {
     deadLetters.add(

@@ -405,6 +405,103 @@ class DeliveryEngineTest {
     assertThat(received("/a")).isEqualTo(1);
   }
 
+  private String withFallback(String name, String path, String fallback) {
+    return """
+        {"name": "%s", "type": "webhook", "url": "http://127.0.0.1:%d%s", "fallback": "%s"}
+        """
+        .formatted(name, sink.port(), path, fallback);
+  }
+
+  /** A target whose filter matches none of the test alerts: it only receives fallbacks. */
+  private String onlyFallbacks(String name, String path) {
+    return """
+        {"name": "%s", "type": "webhook", "url": "http://127.0.0.1:%d%s",
+         "filter": ["team=nobody"]}
+        """
+        .formatted(name, sink.port(), path);
+  }
+
+  @Test
+  void aDeliveryItsTargetRefusesIsSentOnceToTheFallbackInsteadOfBeingParked() {
+    sink.stubFor(post(urlPathEqualTo("/a")).willReturn(aResponse().withStatus(400)));
+    sink.stubFor(post(urlPathEqualTo("/b")).willReturn(aResponse().withStatus(200)));
+    EngineHarness h = harness(withFallback("a", "/a", "b"), onlyFallbacks("b", "/b"));
+
+    h.engine.dispatch(notification(firing("DiskFull", "critical")));
+
+    await().atMost(AWAIT).until(() -> h.delivered("b") == 1);
+    assertThat(received("/a")).isEqualTo(1);
+    assertThat(alertnamesReceived("/b")).containsExactly("DiskFull");
+    assertThat(h.deadLetters.size()).isZero();
+    assertThat(
+            h.metrics.value("alert_history_publishing_fallbacks", "target", "a", "fallback", "b"))
+        .isEqualTo(1);
+    assertThat(h.engine.jobs(null, null, 10).total()).isZero();
+
+    // the fallback target removed: no series names it any more
+    assertThat(h.metrics.anySeriesWith("fallback", "b")).isTrue();
+    h.targets(withFallback("a", "/a", "b"));
+    await().atMost(AWAIT).until(() -> !h.metrics.anySeriesWith("fallback", "b"));
+  }
+
+  @Test
+  void whenTheFallbackFailsTooTheOriginalIsParkedAfterOneFallbackAttempt() {
+    sink.stubFor(post(urlPathEqualTo("/a")).willReturn(aResponse().withStatus(500)));
+    sink.stubFor(post(urlPathEqualTo("/b")).willReturn(aResponse().withStatus(503)));
+    EngineHarness h =
+        harness(
+            EngineHarness.settings().maxAttempts(2).build(),
+            withFallback("a", "/a", "b"),
+            onlyFallbacks("b", "/b"));
+
+    h.engine.dispatch(notification(firing("DiskFull", "critical")));
+    await().atMost(AWAIT).until(() -> h.jobs("a", JobState.RETRYING) == 1);
+    h.scheduler.advance(h.scheduler.nextDelay());
+
+    await().atMost(AWAIT).until(() -> h.deadLetters.size() == 1);
+    DeadLetter letter = h.deadLetters.oldest(DeadLetterStore.Filter.ALL, 1).getFirst();
+    assertThat(letter.target()).isEqualTo("a");
+    assertThat(letter.reason()).isEqualTo(DeadLetterReason.ATTEMPTS_EXHAUSTED);
+    assertThat(letter.lastStatus()).isEqualTo(500);
+    assertThat(letter.attempts()).isEqualTo(2);
+    assertThat(received("/a")).isEqualTo(2);
+    assertThat(received("/b")).isEqualTo(1);
+    // the fallback is tried once: no retry is pending for it
+    h.scheduler.advance(Duration.ofMinutes(10));
+    assertThat(received("/b")).isEqualTo(1);
+    assertThat(
+            h.metrics.value(
+                "alert_history_publishing_dead_letters",
+                "target",
+                "a",
+                "reason",
+                "attempts_exhausted"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aDisabledFallbackLeavesTheDeliveryParkedAsItsTargetLeftIt() {
+    sink.stubFor(post(urlPathEqualTo("/a")).willReturn(aResponse().withStatus(400)));
+    EngineHarness h =
+        harness(
+            withFallback("a", "/a", "b"),
+            """
+            {"name": "b", "type": "webhook", "url": "http://127.0.0.1:%d/b", "enabled": false}
+            """
+                .formatted(sink.port()));
+
+    h.engine.dispatch(notification(firing("DiskFull", "critical")));
+
+    await().atMost(AWAIT).until(() -> h.deadLetters.size() == 1);
+    DeadLetter letter = h.deadLetters.oldest(DeadLetterStore.Filter.ALL, 1).getFirst();
+    assertThat(letter.target()).isEqualTo("a");
+    assertThat(letter.reason()).isEqualTo(DeadLetterReason.PERMANENT_FAILURE);
+    assertThat(received("/b")).isZero();
+    assertThat(
+            h.metrics.value("alert_history_publishing_fallbacks", "target", "a", "fallback", "b"))
+        .isZero();
+  }
+
   /** A journal whose writes never finish, like a database that stopped answering. */
   private static final class HangingJournal extends Journal.Nothing {
     final List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
