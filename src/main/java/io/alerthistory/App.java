@@ -67,7 +67,6 @@ public final class App {
     Formatters formatters = Formatters.standard(metrics, store.incidents());
     TargetRegistry registry = new TargetRegistry();
     buckets = new DeliveryStats(clock);
-    store.stats().ifPresent(this::restoreStats);
     health =
         new HealthMonitor(
             registry,
@@ -123,6 +122,9 @@ public final class App {
                 store::unavailable,
                 config.adminToken())
             .start();
+    // a first start creates the schema meanwhile; nothing is delivered before targets load below
+    store.awaitOpen();
+    store.stats().ifPresent(this::restoreStats);
     refresh.start();
     health.start();
     scheduleStatsSave();

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>When a batch fails on a connection that still works, its operations are run again one per
  * transaction so that one bad operation fails alone. When the connection is lost, operations marked
  * as retried are kept and written once the database is back; the others fail at once.
+ *
+ * <p>The writer thread first prepares the database (creates or migrates the schema), so a first
+ * start does that while the rest of the service starts; writes queue behind it and reads wait for
+ * it.
  */
 final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -142,6 +146,8 @@ final class Database implements AutoCloseable {
 
   private final ConnectionFactory connections;
   private final HikariDataSource readers;
+  private final Runnable prepare;
+  private final CompletableFuture<Void> prepared = new CompletableFuture<>();
   private final WriterInbox<Op> inbox = new WriterInbox<>();
   private final Thread thread;
   private final Histogram commitSeconds;
@@ -158,15 +164,18 @@ final class Database implements AutoCloseable {
    * @param writerConnection the writer's connection, already open and migrated
    * @param connections opens a new writer connection after the old one was lost
    * @param readers the pool reads use
+   * @param prepare run on the writer thread before any operation: creates or migrates the schema
    */
   Database(
       Connection writerConnection,
       ConnectionFactory connections,
       HikariDataSource readers,
+      Runnable prepare,
       PrometheusRegistry registry) {
     this.writer = new Writer(writerConnection);
     this.connections = connections;
     this.readers = readers;
+    this.prepare = prepare;
     commitSeconds =
         Histogram.builder()
             .name("alert_history_store_journal_commit_seconds")
@@ -217,8 +226,22 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the database is prepared.
+   *
+   * @throws StoreUnavailableException when preparing it failed
+   */
+  void awaitPrepared(String operation) {
+    try {
+      prepared.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new StoreUnavailableException(operation, e.getCause());
+    }
+  }
+
   /** Runs a read on a pooled connection, counting a failure under {@code operation}. */
   <T> T read(String operation, Query<T> query) {
+    awaitPrepared(operation);
     try (Connection c = readers.getConnection()) {
       return query.run(c);
     } catch (SQLException e) {
@@ -232,6 +255,12 @@ final class Database implements AutoCloseable {
    * must turn ready again without a write, so an earlier outage does not count once it answers.
    */
   String check() {
+    if (!prepared.isDone()) {
+      return "the database schema is being prepared";
+    }
+    if (prepared.isCompletedExceptionally()) {
+      return "the database could not be prepared: " + prepared.exceptionNow().getMessage();
+    }
     try (Connection c = readers.getConnection()) {
       return c.isValid(2) ? null : "the database does not answer";
     } catch (SQLException e) {
@@ -240,6 +269,14 @@ final class Database implements AutoCloseable {
   }
 
   private void drain() {
+    try {
+      prepare.run();
+      prepared.complete(null);
+    } catch (RuntimeException e) {
+      prepared.completeExceptionally(e);
+      refuseAll(e);
+      return;
+    }
     List<Op> batch = new ArrayList<>();
     boolean stopping = false;
     while (!stopping) {
@@ -272,6 +309,24 @@ final class Database implements AutoCloseable {
     if (writer != null) {
       writer.close();
     }
+  }
+
+  /** The database could not be prepared: every operation fails until the store is closed. */
+  private void refuseAll(RuntimeException cause) {
+    while (true) {
+      Op op;
+      try {
+        op = inbox.take();
+      } catch (InterruptedException e) {
+        break;
+      }
+      if (op == STOP) {
+        break;
+      }
+      errors.labelValues(op.operation()).inc();
+      op.done().completeExceptionally(new StoreUnavailableException(op.operation(), cause));
+    }
+    writer.close();
   }
 
   private void run(List<Op> batch) {

@@ -37,6 +37,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,8 @@ public final class JdbcStore implements Store, Journal {
   private final Dialect dialect;
   // removes the database password from texts the API shows
   private final UnaryOperator<String> scrub;
+  // the start-up error naming the setting that points at an unusable database
+  private final Function<Throwable, ConfigException> unusable;
   private final StoreSettings settings;
   private final String owner;
   private final String statsKey;
@@ -83,8 +86,10 @@ public final class JdbcStore implements Store, Journal {
       Dialect dialect,
       StoreSettings settings,
       UnaryOperator<String> scrub,
+      Function<Throwable, ConfigException> unusable,
       PrometheusRegistry registry) {
     this.db = db;
+    this.unusable = unusable;
     this.scrub = scrub;
     this.dialect = dialect;
     this.settings = settings;
@@ -138,16 +143,20 @@ public final class JdbcStore implements Store, Journal {
     pool.setJdbcUrl(url);
     pool.setMaximumPoolSize(4);
     pool.setConnectionInitSql("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+    Function<Throwable, ConfigException> unusable =
+        e ->
+            new ConfigException(
+                "DATA_DIR",
+                dataDir.toString(),
+                "a directory holding a usable SQLite database (" + e.getMessage() + ")");
     try {
       JdbcStore store =
-          open(Dialect.SQLITE, writer, pool, settings, UnaryOperator.identity(), registry);
+          open(
+              Dialect.SQLITE, writer, pool, settings, UnaryOperator.identity(), unusable, registry);
       log.atInfo().addKeyValue("file", file.toString()).log("store opened");
       return store;
     } catch (SQLException | RuntimeException e) {
-      throw new ConfigException(
-          "DATA_DIR",
-          dataDir.toString(),
-          "a directory holding a usable SQLite database (" + e.getMessage() + ")");
+      throw unusable.apply(e);
     }
   }
 
@@ -178,39 +187,66 @@ public final class JdbcStore implements Store, Journal {
     pool.setConnectionTimeout(5000);
     // start even when the database is briefly away; the first use reports it
     pool.setInitializationFailTimeout(-1);
+    Function<Throwable, ConfigException> unusable =
+        e ->
+            new ConfigException(
+                "DATABASE_URL",
+                url.redacted(),
+                "a reachable PostgreSQL database ("
+                    + url.scrub(String.valueOf(e.getMessage()))
+                    + ")");
     try {
-      JdbcStore store = open(Dialect.POSTGRESQL, writer, pool, settings, url::scrub, registry);
+      JdbcStore store =
+          open(Dialect.POSTGRESQL, writer, pool, settings, url::scrub, unusable, registry);
       log.atInfo().addKeyValue("database", url.redacted()).log("store opened");
       return store;
+    } catch (ConfigException e) {
+      throw e;
     } catch (SQLException | RuntimeException e) {
-      throw new ConfigException(
-          "DATABASE_URL",
-          url.redacted(),
-          "a reachable PostgreSQL database (" + url.scrub(String.valueOf(e.getMessage())) + ")");
+      throw unusable.apply(e);
     }
   }
 
-  /** Opens the write connection and the read pool, and brings the schema up to date. */
+  /**
+   * Opens the write connection and the read pool; the writer brings the schema up to date before
+   * its first write. On PostgreSQL this waits for that and writes the replica's lease.
+   */
   private static JdbcStore open(
       Dialect dialect,
       Database.ConnectionFactory writer,
       HikariConfig pool,
       StoreSettings settings,
       UnaryOperator<String> scrub,
+      Function<Throwable, ConfigException> unusable,
       PrometheusRegistry registry)
       throws SQLException {
     pool.setPoolName("store-read");
     Connection c = writer.open();
     HikariDataSource readers = new HikariDataSource(pool);
-    Migrations.apply(readers, dialect);
-    JdbcStore store =
-        new JdbcStore(
-            new Database(c, writer, readers, registry), dialect, settings, scrub, registry);
+    Database db =
+        new Database(c, writer, readers, () -> Migrations.apply(readers, dialect), registry);
+    JdbcStore store = new JdbcStore(db, dialect, settings, scrub, unusable, registry);
     if (dialect.shared) {
+      store.awaitOpen();
       // before the first accept: rows of an owner without a lease would not be claimed
       store.renewLeases();
     }
     return store;
+  }
+
+  /**
+   * Waits until the schema is created or migrated; a first start does that while the rest of the
+   * service starts.
+   *
+   * @throws ConfigException naming DATA_DIR or DATABASE_URL when the database cannot be prepared
+   */
+  @Override
+  public void awaitOpen() {
+    try {
+      db.awaitPrepared("open");
+    } catch (StoreUnavailableException e) {
+      throw unusable.apply(e.getCause());
+    }
   }
 
   @Override

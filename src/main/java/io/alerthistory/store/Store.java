@@ -23,6 +23,14 @@ public interface Store extends AutoCloseable {
 
   IncidentStore incidents();
 
+  /**
+   * Waits until the database is ready for use (its schema created or migrated).
+   *
+   * @throws io.alerthistory.config.ConfigException naming the setting of a database that cannot be
+   *     prepared
+   */
+  void awaitOpen();
+
   /** Why the database cannot be used right now, or empty when it answers. */
   Optional<String> unavailable();
 

@@ -52,6 +52,7 @@ class DatabaseOutageTest {
               return DriverManager.getConnection(url);
             },
             readers,
+            () -> {},
             new PrometheusRegistry());
     db.write(
         "create",

@@ -118,13 +118,31 @@ class JdbcStoreTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void flywayAppliesEveryMigrationUpToTheVersionTheStoreExpects(Backend backend) throws Exception {
-    open(backend, "a");
+    open(backend, "a").awaitOpen();
 
     assertThat(Migrations.appliedVersion(dataSource(backend))).isEqualTo(Migrations.LATEST);
     // a second start finds the schema current and opens without Flyway
     opened.getLast().close();
     opened.removeLast();
     assertThat(open(backend, "a").unfinished()).isEmpty();
+  }
+
+  @Test
+  void aSqliteFileTheSchemaCannotBeCreatedInStopsStartUpNamingDataDir() throws Exception {
+    try (var c = dataSource(Backend.SQLITE).getConnection();
+        var st = c.createStatement()) {
+      st.executeUpdate("CREATE TABLE journal (something_else TEXT)");
+    }
+    JdbcStore store = open(Backend.SQLITE, "a");
+
+    assertThatThrownBy(store::awaitOpen)
+        .isInstanceOf(io.alerthistory.config.ConfigException.class)
+        .hasMessageContaining("DATA_DIR")
+        .hasMessageContaining("no schema history table");
+    assertThat(store.unavailable()).hasValueSatisfying(why -> assertThat(why).contains("prepared"));
+    assertThatThrownBy(store::unfinished).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.accept(NOTE, null, List.of(delivery("d-1"))).join())
+        .hasCauseInstanceOf(StoreUnavailableException.class);
   }
 
   @ParameterizedTest
