@@ -1,12 +1,14 @@
 package io.alerthistory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.alerthistory.testing.Resources;
 import io.alerthistory.testing.RunningApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,16 @@ class MetricsExpositionTest {
     try (RunningApp app = RunningApp.start(targets, Map.of())) {
       app.postJson("/webhook", Resources.repoFile("examples/alerts/grouped.json"));
       app.postJson("/webhook", "{}");
-      metrics = app.get("/metrics").body();
+      // the delivery to the log target runs after the webhook's answer
+      metrics =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () -> app.get("/metrics").body(),
+                  body ->
+                      body.contains(
+                          "alert_history_publishing_deliveries_total{outcome=\"delivered\","
+                              + "target=\"log\",type=\"log\"} 1.0"));
     }
     assertThat(metrics)
         .contains("alert_history_alerts_received_total 3.0")
