@@ -99,11 +99,10 @@ class LaneIsolationTest {
     latencies.sort(null);
     long p99 = latencies.get((int) Math.ceil(0.99 * latencies.size()) - 1);
     assertThat(latencies).hasSize(n);
+    // the figure is the benchmark of docs/benchmarks.md; the test asserts no time
     System.out.printf("fast target while the slow one is loaded: p99 %d ms over %d%n", p99, n);
-    // Waiting behind the slow target would cost 5 s; the bound is far below that and far above
-    // scheduling noise on a loaded 2-core CI machine. The latency figure itself is a benchmark.
-    assertThat(p99).as("fast target p99 in ms, all: %s", latencies).isLessThan(1000);
-    // the slow one is still working through its backlog: 4 in flight, the rest queued
+    // every fast delivery arrived while the slow target had not answered one request (each takes
+    // 5 s): none of its deliveries is finished, 4 are in flight and the rest queued
     assertThat(engine.jobs("slow", null, 1).total()).isEqualTo(5 + n);
     assertThat(engine.jobs("slow", JobState.IN_FLIGHT, 10).total()).isEqualTo(4);
     assertThat(sink.findAll(postRequestedFor(urlPathEqualTo("/slow")))).hasSizeLessThanOrEqualTo(4);
