@@ -346,6 +346,11 @@ class JdbcStoreTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(letters.remove("dl-d-3")).isTrue();
     assertThat(letters.remove("dl-d-3")).isFalse();
+
+    // a removal leaves a gap in the sequence: the queue is full again only at 3 letters
+    assertThat(letters.add(letter("d-5"))).isEmpty();
+    assertThat(letters.add(letter("d-6")).map(DeadLetter::id)).contains("dl-d-2");
+    assertThat(letters.size()).isEqualTo(3);
   }
 
   @Test
