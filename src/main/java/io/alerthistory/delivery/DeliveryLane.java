@@ -248,8 +248,9 @@ final class DeliveryLane {
    * those that have are taken out, and the lane wakes at the next expiry if that is sooner.
    */
   private void heldUp(Instant now, Instant until, List<Job> expired) {
-    if (!now.isBefore(sweptAt.plusSeconds(1))) {
-      // at most once a second: intake pumps on every notification
+    // only once one may have expired (nextExpiry is never later than the earliest queued expiry),
+    // and at most once a second: intake pumps on every notification and the queue may be long
+    if (!now.isBefore(nextExpiry) && !now.isBefore(sweptAt.plusSeconds(1))) {
       sweptAt = now;
       Instant earliest = Instant.MAX;
       for (ArrayDeque<Job> q : ready) {
