@@ -161,7 +161,7 @@ final class Database implements AutoCloseable {
   private final List<Op> retrying = new ArrayList<>();
 
   /**
-   * @param writerConnection the writer's connection, already open and migrated
+   * @param writerConnection the writer's connection, already open
    * @param connections opens a new writer connection after the old one was lost
    * @param readers the pool reads use
    * @param prepare run on the writer thread before any operation: creates or migrates the schema

@@ -11,6 +11,7 @@ import io.alerthistory.ingest.IngestService;
 import io.alerthistory.store.JdbcStore;
 import io.alerthistory.store.StoreSettings;
 import io.alerthistory.target.TargetRegistry;
+import io.alerthistory.testing.TempDirs;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
@@ -104,7 +105,7 @@ public final class StoreBench {
           webhook ? ingestRate(memory, bodies, concurrency) : rate(memory, notes, concurrency);
       memory.shutdown(Duration.ZERO);
 
-      Path dir = Files.createTempDirectory("store-bench");
+      Path dir = TempDirs.deletedOnExit("store-bench");
       PrometheusRegistry metrics = new PrometheusRegistry();
       JdbcStore store = open(dir, metrics, s.deadLetterCapacity());
       DeliveryEngine durable =
@@ -215,7 +216,7 @@ public final class StoreBench {
   static void recover(int deliveries) throws Exception {
     int port = closedPort();
     DeliverySettings s = settings();
-    Path dir = Files.createTempDirectory("store-bench");
+    Path dir = TempDirs.deletedOnExit("store-bench");
     JdbcStore store = open(dir, new PrometheusRegistry(), s.deadLetterCapacity());
     DeliveryEngine first =
         DeliveryBench.engine(

@@ -9,11 +9,11 @@ import io.alerthistory.delivery.InMemoryDeadLetterStore;
 import io.alerthistory.delivery.Journal;
 import io.alerthistory.ingest.IngestService;
 import io.alerthistory.store.JdbcStore;
+import io.alerthistory.testing.TempDirs;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -57,9 +57,7 @@ public final class IngestBenchServer {
             }
             JdbcStore store =
                 StoreBench.open(
-                    Files.createTempDirectory("ingest-bench"),
-                    metrics,
-                    settings.deadLetterCapacity());
+                    TempDirs.deletedOnExit("ingest-bench"), metrics, settings.deadLetterCapacity());
             yield DeliveryBench.engine(targets, settings, store.deadLetters(), store.journal());
           }
           default -> throw new IllegalArgumentException("memory, handoff, sqlite or postgresql");

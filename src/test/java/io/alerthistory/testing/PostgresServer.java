@@ -3,7 +3,6 @@ package io.alerthistory.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -200,7 +199,7 @@ public final class PostgresServer implements AutoCloseable {
       } catch (IllegalStateException shuttingDown) {
         // the hook runs anyway
       }
-      deleteRecursively(base);
+      TempDirs.delete(base);
     }
   }
 
@@ -330,7 +329,7 @@ public final class PostgresServer implements AutoCloseable {
       if (p != null) {
         killTree(p);
       }
-      deleteRecursively(base);
+      TempDirs.delete(base);
     } catch (InterruptedException | IOException | RuntimeException e) {
       // best effort while the JVM exits
     }
@@ -416,19 +415,6 @@ public final class PostgresServer implements AutoCloseable {
                 + p
                 + " is not world-searchable): point java.io.tmpdir elsewhere");
       }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

@@ -27,7 +27,7 @@ public final class RunningApp implements AutoCloseable {
     env.put("HTTP_PORT", "0");
     env.put("TARGETS_DIR", targetsDir.toString());
     env.put("SHUTDOWN_TIMEOUT", "2s");
-    env.put("DATA_DIR", java.nio.file.Files.createTempDirectory("alert-history-data").toString());
+    env.put("DATA_DIR", TempDirs.deletedOnExit("alert-history-data").toString());
     env.putAll(extraEnv);
     return new RunningApp(App.start(Config.from(env), Clock.systemUTC()));
   }
