@@ -1,5 +1,7 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.attempt.AttemptOutcome;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.format.PayloadFormatter;
 import io.alerthistory.format.Prepared;

@@ -3,6 +3,7 @@ package io.alerthistory.delivery;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.alerthistory.alert.Alert;
+import io.alerthistory.attempt.FailureReason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

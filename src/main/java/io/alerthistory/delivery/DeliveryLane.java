@@ -1,5 +1,7 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.attempt.AttemptOutcome;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.target.RateLimit;
 import io.alerthistory.target.Target;
 import io.alerthistory.time.Scheduler;

@@ -1,5 +1,6 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.attempt.FailureReason;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;

@@ -1,5 +1,6 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.attempt.AttemptOutcome;
 import io.alerthistory.target.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

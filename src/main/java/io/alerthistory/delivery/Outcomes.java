@@ -1,5 +1,7 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.attempt.AttemptOutcome;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.stats.DeliveryObserver;
 import io.alerthistory.target.Target;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.alerthistory.delivery;
 
+import io.alerthistory.attempt.AttemptOutcome;
 import io.alerthistory.format.OutgoingRequest;
 import io.alerthistory.format.PayloadFormatter;
 import io.alerthistory.target.Target;

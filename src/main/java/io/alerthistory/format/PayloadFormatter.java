@@ -2,7 +2,7 @@ package io.alerthistory.format;
 
 import io.alerthistory.alert.Alert;
 import io.alerthistory.alert.Notification;
-import io.alerthistory.delivery.AttemptOutcome;
+import io.alerthistory.attempt.AttemptOutcome;
 import io.alerthistory.target.PayloadFormat;
 import io.alerthistory.target.Target;
 import java.util.List;

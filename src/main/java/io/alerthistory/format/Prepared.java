@@ -1,6 +1,6 @@
 package io.alerthistory.format;
 
-import io.alerthistory.delivery.AttemptOutcome;
+import io.alerthistory.attempt.AttemptOutcome;
 
 /** What a format makes of one delivery attempt: a request to send, or an outcome without one. */
 public sealed interface Prepared permits Prepared.Send, Prepared.Settled {

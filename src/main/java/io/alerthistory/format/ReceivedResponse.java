@@ -1,7 +1,7 @@
 package io.alerthistory.format;
 
-import io.alerthistory.delivery.AttemptOutcome;
-import io.alerthistory.delivery.ResponseClassifier;
+import io.alerthistory.attempt.AttemptOutcome;
+import io.alerthistory.attempt.ResponseClassifier;
 import io.alerthistory.target.Redaction;
 import io.alerthistory.target.Target;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.alerthistory.stats;
 
-import io.alerthistory.delivery.FailureReason;
+import io.alerthistory.attempt.FailureReason;
 import java.util.List;
 
 /**

@@ -8,7 +8,7 @@ import static io.alerthistory.stats.MinuteRing.A_RATE_LIMITED;
 import static io.alerthistory.stats.MinuteRing.A_SIZE;
 import static io.alerthistory.stats.MinuteRing.A_SUCCESSES;
 
-import io.alerthistory.delivery.FailureReason;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.health.HealthMonitor;
 import io.alerthistory.health.HealthStatus;
 import io.alerthistory.refresh.RefreshStatus;

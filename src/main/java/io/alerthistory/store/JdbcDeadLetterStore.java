@@ -1,10 +1,10 @@
 package io.alerthistory.store;
 
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.delivery.DeadLetter;
 import io.alerthistory.delivery.DeadLetterReason;
 import io.alerthistory.delivery.DeadLetterStore;
 import io.alerthistory.delivery.Delivery;
-import io.alerthistory.delivery.FailureReason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.alerthistory.bench;
 
-import io.alerthistory.delivery.FailureReason;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.stats.DeliveryStats;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;

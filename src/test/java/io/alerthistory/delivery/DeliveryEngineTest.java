@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.alerthistory.alert.Alert;
 import io.alerthistory.alert.Notification;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.format.Formatters;
 import io.alerthistory.format.PayloadFormatter;
 import io.alerthistory.format.WebhookFormatter;

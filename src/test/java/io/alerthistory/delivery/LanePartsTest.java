@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alerthistory.alert.Alert;
 import io.alerthistory.alert.AlertStatus;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.target.RateLimit;
 import java.time.Duration;
 import java.time.Instant;

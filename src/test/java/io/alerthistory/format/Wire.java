@@ -3,7 +3,7 @@ package io.alerthistory.format;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.alerthistory.delivery.AttemptOutcome;
+import io.alerthistory.attempt.AttemptOutcome;
 import io.alerthistory.target.Target;
 import java.net.URI;
 import java.net.http.HttpClient;

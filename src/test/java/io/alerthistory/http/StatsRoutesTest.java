@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.alerthistory.delivery.FailureReason;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.health.HealthMonitor;
 import io.alerthistory.health.HealthSettings;
 import io.alerthistory.health.ProbeResult;

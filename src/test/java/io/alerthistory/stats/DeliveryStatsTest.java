@@ -3,7 +3,7 @@ package io.alerthistory.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.alerthistory.delivery.FailureReason;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alerthistory.alert.Notification;
+import io.alerthistory.attempt.FailureReason;
 import io.alerthistory.config.DatabaseUrl;
 import io.alerthistory.delivery.AttemptRecord;
 import io.alerthistory.delivery.DeadLetter;
 import io.alerthistory.delivery.DeadLetterReason;
 import io.alerthistory.delivery.DeadLetterStore;
 import io.alerthistory.delivery.Delivery;
-import io.alerthistory.delivery.FailureReason;
 import io.alerthistory.testing.ManualScheduler;
 import io.alerthistory.testing.MutableClock;
 import io.alerthistory.testing.PostgresServer;

@@ -1,4 +1,4 @@
-package io.alerthistory.delivery;
+package io.alerthistory.attempt;
 
 /** Why an attempt failed; the label values of the failure metrics, as in Alertmanager. */
 public enum FailureReason {

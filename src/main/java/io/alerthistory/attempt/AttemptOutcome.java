@@ -1,4 +1,4 @@
-package io.alerthistory.delivery;
+package io.alerthistory.attempt;
 
 import java.time.Duration;
 
