@@ -72,7 +72,8 @@ class OpsArtifactsTest {
             "alert_history_publishing_delivery_latency_seconds_bucket",
             "alert_history_publishing_target_health",
             "alert_history_publishing_circuit_state",
-            "alert_history_publishing_dead_letters_total")) {
+            "alert_history_publishing_dead_letters_total",
+            "alert_history_publishing_fallbacks_total")) {
       assertThat(all).contains(m);
     }
     Matcher matcher = METRIC.matcher(all);
