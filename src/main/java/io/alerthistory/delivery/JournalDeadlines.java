@@ -35,11 +35,6 @@ final class JournalDeadlines {
     this.tick = limit.compareTo(Duration.ofSeconds(1)) < 0 ? limit : Duration.ofSeconds(1);
   }
 
-  /** The longest a write may take before it fails with a {@link TimeoutException}. */
-  Duration limit() {
-    return limit;
-  }
-
   /** Fails {@code write} with a {@link TimeoutException} if it is not done within the limit. */
   void watch(CompletableFuture<?> write) {
     if (write.isDone()) {

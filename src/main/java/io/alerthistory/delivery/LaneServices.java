@@ -33,7 +33,5 @@ record LaneServices(
      * @return whether the fallback took the delivery; if not, the caller parks it
      */
     boolean handOver(Target from, Job job, DeadLetterReason reason);
-
-    Fallbacks NONE = (from, job, reason) -> false;
   }
 }

@@ -323,8 +323,7 @@ final class Database implements AutoCloseable {
       if (op == STOP) {
         break;
       }
-      errors.labelValues(op.operation()).inc();
-      op.done().completeExceptionally(new StoreUnavailableException(op.operation(), cause));
+      refuse(op, cause);
     }
     writer.close();
   }
@@ -397,10 +396,15 @@ final class Database implements AutoCloseable {
       if (op.onOutage() == OnOutage.RETRY && !closed && retrying.size() < MAX_KEPT) {
         retrying.add(op);
       } else {
-        errors.labelValues(op.operation()).inc();
-        op.done().completeExceptionally(new StoreUnavailableException(op.operation(), cause));
+        refuse(op, cause);
       }
     }
+  }
+
+  /** Fails an operation the database cannot take, counting it. */
+  private void refuse(Op op, Exception cause) {
+    errors.labelValues(op.operation()).inc();
+    op.done().completeExceptionally(new StoreUnavailableException(op.operation(), cause));
   }
 
   private boolean reconnect() {
